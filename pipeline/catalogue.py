@@ -1,0 +1,295 @@
+"""The indicator catalogue: which Eurostat series the overview reports, loaded from YAML and checked."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+import yaml
+
+from pipeline.datasets import DATASETS
+from pipeline.errors import CatalogueError
+
+DEFAULT_PATH = Path(__file__).with_name("indicator_catalogue.yaml")
+LANGUAGES = ("en", "nl", "fr")
+DEFAULT_PERIOD_OFFSET = -1
+
+_ID = re.compile(r"[a-z0-9_]+")
+_REQUIRED = ("id", "topic", "headline", "dataset", "series", "higher_is_better", "title")
+_ALLOWED = frozenset(_REQUIRED + ("period_offset",))
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A section of the overview, with its titles."""
+
+    id: str
+    title: Mapping[str, str] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One catalogue entry: one Eurostat series (every non-geo dimension pinned)."""
+
+    id: str
+    topic: str
+    headline: bool
+    dataset: str
+    series: Mapping[str, str] = field(hash=False)
+    higher_is_better: bool
+    period_offset: int
+    title: Mapping[str, str] = field(hash=False)
+
+    @property
+    def unit(self) -> str:
+        return self.series["unit"]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated catalogue; `sha256` is the hash of the YAML bytes, for provenance."""
+
+    topics: tuple[Topic, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    sha256: str
+    path: str | None = None
+
+    @cached_property
+    def by_id(self) -> dict[str, IndicatorSpec]:
+        return {spec.id: spec for spec in self.indicators}
+
+    @cached_property
+    def headline(self) -> tuple[IndicatorSpec, ...]:
+        return tuple(spec for spec in self.indicators if spec.headline)
+
+    @cached_property
+    def datasets(self) -> frozenset[str]:
+        return frozenset(spec.dataset for spec in self.indicators)
+
+    def reporting_period(self, spec: IndicatorSpec, edition: int) -> int:
+        """The Eurostat period an edition reports for this entry (edition 2026, offset -1 -> 2025)."""
+        return int(edition) + spec.period_offset
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (plain YAML silently keeps the last one)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise CatalogueError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Read and validate the catalogue YAML (default: the packaged one); all problems reported at once."""
+    path = Path(path) if path is not None else DEFAULT_PATH
+    raw = path.read_bytes()
+    where = f"indicator catalogue {path}"
+    try:
+        doc = yaml.load(raw, Loader=_UniqueKeyLoader)
+    except CatalogueError as exc:
+        raise CatalogueError(f"{where}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict):
+        raise CatalogueError(f"{where}: expected a mapping with 'topics' and 'indicators'")
+
+    problems: list[str] = []
+    extra = sorted(set(doc) - {"topics", "indicators"})
+    if extra:
+        problems.append(f"unknown top-level key(s) {extra}; allowed: topics, indicators")
+    topics = _parse_topics(doc.get("topics"), problems)
+    entries = doc.get("indicators")
+    indicators: list[IndicatorSpec] = []
+    if not isinstance(entries, list) or not entries:
+        problems.append("'indicators' must be a non-empty list of entries")
+        entries = []
+    seen: set[str] = set()
+    topic_ids = {t.id for t in topics}
+    for position, entry in enumerate(entries, start=1):
+        spec = _parse_entry(entry, position, topic_ids, seen, problems)
+        if spec is not None:
+            indicators.append(spec)
+    if problems:
+        raise CatalogueError(f"{where} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+    return Catalogue(
+        topics=tuple(topics),
+        indicators=tuple(indicators),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        path=str(path),
+    )
+
+
+def _titles(value: Any, label: str, problems: list[str]) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        problems.append(f"{label}: 'title' must be a mapping with languages {', '.join(LANGUAGES)}")
+        return None
+    bad = len(problems)
+    missing = [lang for lang in LANGUAGES if lang not in value]
+    if missing:
+        problems.append(f"{label}: field 'title' lacks language(s) {missing}")
+    extra = sorted(set(value) - set(LANGUAGES))
+    if extra:
+        problems.append(f"{label}: field 'title' has unknown language(s) {extra}; allowed: {list(LANGUAGES)}")
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if lang in value and (not isinstance(text, str) or not text.strip()):
+            problems.append(f"{label}: field 'title.{lang}' must be a non-empty string, got {text!r}")
+    return {lang: value[lang].strip() for lang in LANGUAGES} if len(problems) == bad else None
+
+
+def _parse_topics(value: Any, problems: list[str]) -> list[Topic]:
+    if not isinstance(value, dict) or not value:
+        problems.append("'topics' must be a non-empty mapping of topic id -> titles")
+        return []
+    topics = []
+    for topic_id, titles in value.items():
+        label = f"topic {topic_id!r}"
+        if not isinstance(topic_id, str) or not _ID.fullmatch(topic_id):
+            problems.append(f"{label}: id must match [a-z0-9_]+")
+            continue
+        parsed = _titles(titles, label, problems)
+        if parsed is not None:
+            topics.append(Topic(topic_id, parsed))
+    return topics
+
+
+def _parse_entry(
+    entry: Any, position: int, topic_ids: set[str], seen: set[str], problems: list[str]
+) -> IndicatorSpec | None:
+    if not isinstance(entry, dict):
+        problems.append(f"indicator #{position}: expected a mapping, got {type(entry).__name__}")
+        return None
+    entry_id = entry.get("id")
+    label = f"indicator {entry_id!r} (#{position})"
+    bad = len(problems)
+
+    unknown = sorted(set(entry) - _ALLOWED, key=str)
+    if unknown:
+        problems.append(f"{label}: unknown field(s) {unknown}; allowed: {sorted(_ALLOWED)}")
+    for key in _REQUIRED:
+        if key not in entry:
+            problems.append(f"{label}: missing field '{key}'")
+
+    if "id" in entry:
+        if not isinstance(entry_id, str) or not _ID.fullmatch(entry_id):
+            problems.append(f"{label}: field 'id' must match [a-z0-9_]+")
+        elif entry_id in seen:
+            problems.append(f"{label}: field 'id' duplicates an earlier entry")
+        else:
+            seen.add(entry_id)
+    if "topic" in entry and entry["topic"] not in topic_ids:
+        problems.append(f"{label}: field 'topic' {entry['topic']!r} is not a declared topic {sorted(topic_ids)}")
+    for key in ("headline", "higher_is_better"):
+        if key in entry and not isinstance(entry[key], bool):
+            problems.append(f"{label}: field '{key}' must be true or false, got {entry[key]!r}")
+    offset = entry.get("period_offset", DEFAULT_PERIOD_OFFSET)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not -10 <= offset <= 0:
+        problems.append(f"{label}: field 'period_offset' must be an integer between -10 and 0, got {offset!r}")
+
+    dataset = entry.get("dataset")
+    if "dataset" in entry and dataset not in DATASETS:
+        problems.append(
+            f"{label}: field 'dataset' {dataset!r} is not configured in pipeline.datasets ({', '.join(DATASETS)})"
+        )
+    series = entry.get("series")
+    if "series" in entry:
+        if not isinstance(series, dict):
+            problems.append(f"{label}: field 'series' must be a mapping dimension -> code")
+        else:
+            _check_series(label, dataset, series, problems)
+    title = _titles(entry["title"], label, problems) if "title" in entry else None
+
+    if len(problems) > bad:
+        return None
+    return IndicatorSpec(
+        id=entry_id,
+        topic=entry["topic"],
+        headline=entry["headline"],
+        dataset=dataset,
+        series=dict(series),
+        higher_is_better=entry["higher_is_better"],
+        period_offset=offset,
+        title=title,
+    )
+
+
+def _check_series(label: str, dataset: Any, series: dict, problems: list[str]) -> None:
+    for dim, code in series.items():
+        # YAML turns unquoted codes like NO/ON into booleans and 2020 into an int: insist on strings.
+        if not isinstance(code, str) or not code or any(c in code for c in ".+ "):
+            problems.append(f"{label}: field 'series.{dim}' must be one Eurostat code (a string), got {code!r}")
+    if dataset not in DATASETS:
+        return
+    expected = [d for d in DATASETS[dataset].dimensions if d != "geo"]
+    missing = [d for d in expected if d not in series]
+    extra = [d for d in series if d not in expected]
+    if missing:
+        problems.append(f"{label}: field 'series' lacks dimension(s) {missing} of dataset {dataset}")
+    if extra:
+        problems.append(
+            f"{label}: field 'series' has dimension(s) {extra} that dataset {dataset} does not have "
+            f"(its non-geo dimensions: {expected}; geo is never pinned)"
+        )
+
+
+def resolve_catalogue(catalogue: Catalogue, observations: Mapping[str, pd.DataFrame]) -> None:
+    """Check every entry against the data served; raise CatalogueError listing every unresolved entry."""
+    problems: list[str] = []
+    for spec in catalogue.indicators:
+        df = observations.get(spec.dataset)
+        if df is None:
+            problems.append(f"indicator {spec.id!r}: dataset {spec.dataset} was not loaded")
+            continue
+        mask = None
+        for dim in DATASETS[spec.dataset].dimensions:
+            if dim == "geo":
+                continue
+            if dim not in df.columns:
+                problems.append(f"indicator {spec.id!r}: dataset {spec.dataset} has no dimension {dim!r}")
+                break
+            code = spec.series[dim]
+            column = df[dim] if mask is None else df.loc[mask, dim]
+            present = [str(c) for c in column.dropna().unique()]
+            if code not in present:
+                # Name the codes that exist alongside the codes already pinned: that is what the
+                # statistician has to choose from.
+                within = "" if mask is None else " alongside " + ", ".join(
+                    f"{d}={spec.series[d]}" for d in _pinned_before(spec, dim)
+                )
+                problems.append(
+                    f"indicator {spec.id!r}: dataset {spec.dataset} has no {dim}={code}{within}; "
+                    f"codes it has for {dim}: {', '.join(sorted(present)) or '(none)'}"
+                )
+                break
+            hit = (df[dim] == code).to_numpy()
+            mask = hit if mask is None else mask & hit
+        else:
+            if not df.loc[mask, "value"].notna().any():
+                problems.append(
+                    f"indicator {spec.id!r}: series {'.'.join(_non_geo_codes(spec))} of dataset "
+                    f"{spec.dataset} has observations but no value in any period or country"
+                )
+    if problems:
+        raise CatalogueError(
+            f"{len(problems)} catalogue entr{'y' if len(problems) == 1 else 'ies'} do not resolve "
+            "against the downloaded data:\n  - " + "\n  - ".join(problems)
+        )
+
+
+def _pinned_before(spec: IndicatorSpec, dim: str) -> list[str]:
+    dims = [d for d in DATASETS[spec.dataset].dimensions if d != "geo"]
+    return dims[: dims.index(dim)]
+
+
+def _non_geo_codes(spec: IndicatorSpec) -> list[str]:
+    return [spec.series[d] for d in DATASETS[spec.dataset].dimensions if d != "geo"]
