@@ -248,17 +248,18 @@ def ranking_universe_problems(rankings: pd.DataFrame) -> list[str]:
     return problems
 
 
-def _units(table: pd.DataFrame) -> pd.Series:
+def units_of(table: pd.DataFrame) -> pd.Series:
+    """The unit of each row: the `unit` column, or read from the series key (rankings)."""
     if "unit" in table.columns:
         return table["unit"].astype(str)
-    # Rankings carry no unit column: read it from the series key at the dataset's unit position.
+    # Rankings carry no unit column: the unit sits at the dataset's unit position in the key.
     position = table["dataset"].map(lambda ds: DATASETS[ds].dimensions.index("unit"))
     return pd.Series([k.split(".")[p] for k, p in zip(table["series_key"], position)], index=table.index)
 
 
 def percent_out_of_range(table: pd.DataFrame) -> pd.DataFrame:
     """Rows of an indicators or rankings table whose percentage (unit PC_*) lies outside 0-100."""
-    is_pc = _units(table).str.startswith("PC_")
+    is_pc = units_of(table).str.startswith("PC_")
     bad = pd.Series(False, index=table.index)
     for column in ("value", "eu_value", "prev_value"):
         if column in table.columns:
