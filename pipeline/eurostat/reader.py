@@ -1,0 +1,579 @@
+"""Read Eurostat data files (SDMX-CSV 1.0, SDMX-CSV 2.0, TSV) into the observation table."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from pipeline.datasets import validate_dataset_code
+from pipeline.errors import InvalidDatasetCode, ParseError
+
+__all__ = ["read_observations", "DEFAULT_MAX_BYTES"]
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+_CHUNK = 1 << 20
+_MAX_HEADER = 1 << 16
+_CATEGORY = pa.dictionary(pa.int32(), pa.string())
+_RESERVED = frozenset({"dataset", "time_period", "value", "obs_status", "conf_status"})
+# SDMX-CSV columns after the dimensions, by the name Eurostat gives them.
+_MEASURES = {
+    "TIME_PERIOD": "time_period",
+    "OBS_VALUE": "value",
+    "OBS_FLAG": "obs_status",
+    "OBS_STATUS": "obs_status",
+    "CONF_STATUS": "conf_status",
+}
+_DIMENSION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# ESTAT:ISOC_EB_AI(1.0) and ESTAT:ISOC_E_DII$DEFAULTVIEW(1.0)
+_DATAFLOW = re.compile(r"^[A-Za-z0-9_.]+:([A-Za-z0-9_]+)(?:\$[A-Za-z0-9_]+)?\([^()]*\)$")
+_FILE_NAME = re.compile(r"^(?:estat_)?([a-z0-9_]+)\.(?:sdmx\.)?(?:tsv|csv)(?:\.gz)?$", re.IGNORECASE)
+_LAST_UPDATE_FORMATS = ("%d/%m/%y %H:%M:%S", "%d/%m/%Y %H:%M:%S")
+# A TSV cell: a number or ':' then optional flag letters, or nothing; trailing spaces allowed.
+_TSV_CELL = r"^(?:(?P<value>:|[-+]?(?:\d+(?:\.\d*)?|\.\d+)) *(?P<flags>[A-Za-z]*) *| *)$"
+# What pyarrow's float parser accepts, to point at the cell it refused.
+_FLOAT = r"^ *[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|inf|Inf|infinity|Infinity) *$"
+_YEAR = r"^\d{4}$"
+
+
+def read_observations(
+    data: bytes | str | PathLike,
+    dataset: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> pd.DataFrame:
+    """Read one Eurostat data file into a tidy table, one row per observation.
+
+    ``data`` is the file's bytes or a path to it, gzip-compressed or not (recognised by its
+    magic bytes). The format is recognised from the header line, never from a file name:
+
+    - SDMX-CSV 1.0, what the API serves for ``format=SDMX-CSV``
+      (``DATAFLOW,LAST UPDATE,<dimensions>,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS``;
+      ``OBS_STATUS`` instead of ``OBS_FLAG`` and a missing ``CONF_STATUS`` are accepted);
+    - SDMX-CSV 2.0, with or without the label columns the data browser adds;
+    - TSV, one series a line, both the current layout (``freq,...,geo\\TIME_PERIOD``) and the
+      old bulk-download layout (``...,geo\\time``).
+
+    The result has the columns ``dataset``, one per dimension in the file's order (lower-case,
+    categorical), ``time_period`` (int64 when every period is a year, else str such as
+    ``2024-Q1``), ``value`` (float64; NaN for ``:`` and empty cells, never 0),
+    ``obs_status`` (every flag letter kept together and verbatim, e.g. ``b``, ``bu``, ``n`` of
+    ``0 n``; NA when unflagged) and ``conf_status`` (``C``, ``N``, ``P`` or NA).
+
+    Choices worth knowing:
+
+    - Old vintages and TSV files write confidentiality as a lower-case ``c`` among the flags
+      (``: c``). It becomes ``conf_status`` ``C`` and is removed from ``obs_status``.
+    - TSV series whose cells are all ``:`` are kept (value NaN): Eurostat served them as
+      "not available", which is a fact about the data, not an absence of data.
+    - A file with a header and no rows gives an empty table with the right columns; the
+      observation schema, not the reader, decides that an empty dataset is unacceptable.
+
+    ``dataset`` (a lower-case Eurostat code) overrides the code found in the file; a TSV
+    carries none, so it is then taken from a path's name (``estat_<code>.tsv``,
+    ``<code>.tsv.gz``). ``df.attrs`` holds ``dataset``, ``format`` (``sdmx-csv-1.0``,
+    ``sdmx-csv-2.0`` or ``tsv``) and ``eurostat_last_update`` (ISO 8601, Brussels time, from
+    SDMX-CSV 1.0's ``LAST UPDATE`` column; the latest if several; None when absent).
+
+    Anything else (HTML, JSON, a malformed row, a non-numeric value, non-UTF-8 bytes, an empty
+    file, a truncated gzip, more than ``max_bytes`` once decompressed) raises
+    ``pipeline.errors.ParseError`` naming the dataset, the file line and the column when known.
+
+    Example::
+
+        df = read_observations("estat_tin00074.tsv")
+        df[(df.geo == "BE") & (df.nace_r2 == "ICT")][["time_period", "value", "obs_status"]]
+    """
+    if dataset is not None:
+        validate_dataset_code(dataset)
+    named = dataset or _code_from_file_name(data)
+    body = _without_bom(_load(data, max_bytes, named))
+    header = _header(body, named)
+    if header.fields[0] == "DATAFLOW" or header.fields[:2] == ["STRUCTURE", "STRUCTURE_ID"]:
+        table, fmt, found, last_update = _read_sdmx_csv(body, header, named)
+    elif header.delimiter == "\t" and "\\" in header.fields[0]:
+        table, fmt, found, last_update = _read_tsv(body, header, named)
+    else:
+        raise ParseError(_not_eurostat(header.text), dataset=named, line=1)
+    code = dataset or found or named
+    if code is None:
+        raise ParseError(
+            "the file does not say which dataset it holds; pass dataset='<code>' to read_observations",
+            line=1,
+        )
+    return _to_frame(table, code, fmt, last_update)
+
+
+# ---------------------------------------------------------------- bytes in
+
+
+def _load(data, max_bytes: int, dataset: str | None) -> pa.Buffer:
+    """Bytes of the file, decompressed when gzip, never more than max_bytes."""
+    if isinstance(data, (str, PathLike)):
+        path = Path(data)
+        try:
+            with path.open("rb") as stream:
+                if stream.read(2) == _GZIP_MAGIC:
+                    stream.seek(0)
+                    return _gunzip(stream, max_bytes, dataset)
+                if path.stat().st_size > max_bytes:
+                    raise _too_big(max_bytes, dataset)
+                stream.seek(0)
+                return pa.py_buffer(stream.read())
+        except OSError as error:
+            raise ParseError(f"cannot read {path}: {error.strerror or error}", dataset=dataset) from error
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes or a path, not {type(data).__name__}")
+    if bytes(data[:2]) == _GZIP_MAGIC:
+        return _gunzip(io.BytesIO(data), max_bytes, dataset)
+    if len(data) > max_bytes:
+        raise _too_big(max_bytes, dataset)
+    return pa.py_buffer(data)
+
+
+def _gunzip(stream, max_bytes: int, dataset: str | None) -> pa.Buffer:
+    """Decompress chunk by chunk so that a gzip bomb stops at max_bytes."""
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=stream, mode="rb") as gz:
+            while chunk := gz.read(_CHUNK):
+                out += chunk
+                if len(out) > max_bytes:
+                    raise _too_big(max_bytes, dataset)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise ParseError(
+            f"gzip data is truncated or corrupt ({error}) after {len(out)} decompressed bytes",
+            dataset=dataset,
+        ) from error
+    return pa.py_buffer(out)
+
+
+def _too_big(max_bytes: int, dataset: str | None) -> ParseError:
+    return ParseError(f"data is larger than max_bytes={max_bytes} once decompressed", dataset=dataset)
+
+
+def _without_bom(raw: pa.Buffer) -> pa.Buffer:
+    return raw.slice(3) if raw.size >= 3 and raw.slice(0, 3).to_pybytes() == _BOM else raw
+
+
+class _Header:
+    """The first line: its text, delimiter and (stripped for TSV) fields."""
+
+    def __init__(self, text: str, delimiter: str, fields: list[str]):
+        self.text, self.delimiter, self.fields = text, delimiter, fields
+
+
+def _header(body: pa.Buffer, dataset: str | None) -> _Header:
+    head = memoryview(body)[:_MAX_HEADER].tobytes()
+    if not head.strip() and not memoryview(body).tobytes().strip():
+        raise ParseError("the file is empty", dataset=dataset, line=1)
+    end = head.find(b"\n")
+    line = head[: end if end >= 0 else len(head)]
+    try:
+        text = line.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as error:
+        raise ParseError(
+            f"header is not UTF-8 text (byte {error.start}): {_not_eurostat(line.decode('latin-1'))}",
+            dataset=dataset,
+            line=1,
+        ) from None
+    delimiter = "\t" if "\t" in text else ","
+    fields = next(csv.reader([text], delimiter=delimiter), [""])
+    if delimiter == "\t":
+        # TSV header cells carry trailing spaces ("2015 ").
+        fields = [field.strip() for field in fields]
+    return _Header(text, delimiter, fields)
+
+
+def _not_eurostat(header: str) -> str:
+    kind = {"<": "HTML or XML (an error page or an asynchronous-delivery notice?)", "{": "JSON"}.get(
+        header.lstrip()[:1], "not SDMX-CSV or TSV"
+    )
+    return f"not a Eurostat SDMX-CSV or TSV file: the content is {kind}; it starts with {header[:80]!r}"
+
+
+def _code_from_file_name(data) -> str | None:
+    if not isinstance(data, (str, PathLike)):
+        return None
+    match = _FILE_NAME.match(Path(data).name)
+    if not match:
+        return None
+    try:
+        return validate_dataset_code(match.group(1).lower())
+    except InvalidDatasetCode:
+        return None
+
+
+# ---------------------------------------------------------------- SDMX-CSV
+
+
+def _read_sdmx_csv(body: pa.Buffer, header: _Header, dataset: str | None):
+    """SDMX-CSV 1.0 or 2.0 (with or without labels), one observation a row."""
+    fmt, roles = _sdmx_roles(header.fields, dataset)
+    names = [role or f"_label{i}" for i, role in enumerate(roles)]
+    kept = [role for role in roles if role]
+    types = {name: _CATEGORY for name in kept}
+    types["value"] = pa.float64()
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1)
+    parse = pacsv.ParseOptions(delimiter=",")
+    convert = pacsv.ConvertOptions(
+        column_types=types,
+        include_columns=kept,
+        null_values=["", ":"],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    table = _read_csv(body, read, parse, convert, header, dataset)
+    found = _dataset_from_dataflow(table.column("dataflow"), header.fields[roles.index("dataflow")], dataset)
+    dataset = dataset or found
+    last_update = (
+        _last_update(table.column("last_update"), dataset) if "last_update" in kept else None
+    )
+    dimensions = [role for role in kept if role not in ("dataflow", "last_update") and role not in _RESERVED]
+    obs = table.column("obs_status") if "obs_status" in kept else None
+    conf = table.column("conf_status") if "conf_status" in kept else None
+    obs, conf = _confidentiality_from_flags(obs, conf, table.num_rows)
+    columns = {name: table.column(name) for name in dimensions}
+    columns["time_period"] = _periods(table.column("time_period"), body, dataset)
+    columns["value"] = table.column("value")
+    columns["obs_status"] = obs
+    columns["conf_status"] = conf
+    return pa.table(columns), fmt, found, last_update
+
+
+def _sdmx_roles(fields: list[str], dataset: str | None) -> tuple[str, list[str | None]]:
+    """What each header column is: 'dataflow', 'last_update', a dimension, a measure, or None (skipped)."""
+    if fields[0] == "DATAFLOW":
+        fmt, roles, labelled = "sdmx-csv-1.0", ["dataflow"], False
+        if fields[1:2] == ["LAST UPDATE"]:
+            roles.append("last_update")
+    else:
+        fmt, roles = "sdmx-csv-2.0", [None, "dataflow"]
+        # Data-browser files: STRUCTURE_NAME, and every code column followed by its label column.
+        labelled = fields[2:3] == ["STRUCTURE_NAME"]
+        if labelled:
+            roles.append(None)
+            if len(fields) % 2 == 0:
+                raise ParseError(
+                    "SDMX-CSV 2.0 with labels must pair every code column with a label column",
+                    dataset=dataset,
+                    line=1,
+                )
+    dimensions_started = False
+    for name in fields[len(roles) :: 2 if labelled else 1]:
+        if name == "ACTION" and not dimensions_started:
+            role = None  # SDMX-CSV 2.0 says what to do with the row; a download is always 'I'
+        elif name in _MEASURES:
+            role = _MEASURES[name]
+        elif "time_period" not in roles and _DIMENSION_NAME.fullmatch(name) and name.lower() not in _RESERVED:
+            role = name.lower()
+            dimensions_started = True
+        else:
+            raise ParseError(f"unexpected SDMX-CSV header column {name!r}", dataset=dataset, line=1, column=name)
+        if role is not None and role in roles:
+            raise ParseError(f"header column {name!r} appears twice", dataset=dataset, line=1, column=name)
+        roles.append(role)
+        if labelled:
+            roles.append(None)
+    for role, name in (("time_period", "TIME_PERIOD"), ("value", "OBS_VALUE")):
+        if role not in roles:
+            raise ParseError(f"SDMX-CSV header has no {name} column", dataset=dataset, line=1, column=name)
+    return fmt, roles
+
+
+def _dataset_from_dataflow(column: pa.ChunkedArray, header_name: str, dataset: str | None) -> str | None:
+    values = [value for value in column.unique().to_pylist() if value is not None]
+    codes = set()
+    for value in values:
+        match = _DATAFLOW.match(value)
+        if not match:
+            raise ParseError(
+                f"{header_name} {value!r} is not a Eurostat dataflow reference like 'ESTAT:ISOC_EB_AI(1.0)'",
+                dataset=dataset,
+                column=header_name,
+            )
+        codes.add(match.group(1).lower())
+    if len(codes) > 1:
+        raise ParseError(
+            f"the file mixes several datasets ({', '.join(sorted(codes))}); one file must hold one dataset",
+            dataset=dataset,
+            column=header_name,
+        )
+    if not codes:
+        return None
+    code = codes.pop()
+    try:
+        return validate_dataset_code(code)
+    except InvalidDatasetCode as error:
+        raise ParseError(str(error), dataset=dataset, column=header_name) from None
+
+
+def _last_update(column: pa.ChunkedArray, dataset: str | None) -> str | None:
+    """Latest LAST UPDATE (dd/mm/yy HH:MM:SS, Brussels time) as ISO 8601, without a zone."""
+    stamps = []
+    for value in column.unique().to_pylist():
+        if value is None:
+            continue
+        for layout in _LAST_UPDATE_FORMATS:
+            try:
+                stamps.append(datetime.strptime(value.strip(), layout))
+                break
+            except ValueError:
+                continue
+        else:
+            raise ParseError(
+                f"LAST UPDATE {value!r} is not dd/mm/yy HH:MM:SS", dataset=dataset, column="LAST UPDATE"
+            )
+    return max(stamps).isoformat() if stamps else None
+
+
+def _periods(column: pa.ChunkedArray, body: pa.Buffer, dataset: str | None) -> pa.ChunkedArray:
+    """TIME_PERIOD as int64 when every period is a year, else as strings."""
+    if column.null_count:
+        row = pc.index(pc.is_null(column), True).as_py()
+        raise ParseError(
+            "observation without a time period", dataset=dataset, line=_file_line(body, row + 2), column="TIME_PERIOD"
+        )
+    # Work on the dictionaries (a few dozen periods) rather than on every row.
+    if all(pc.all(pc.match_substring_regex(chunk.dictionary, _YEAR), min_count=0).as_py() for chunk in column.chunks):
+        return pa.chunked_array(
+            [pc.take(pc.cast(chunk.dictionary, pa.int64()), chunk.indices) for chunk in column.chunks], pa.int64()
+        )
+    return pc.cast(column, pa.string())
+
+
+# ---------------------------------------------------------------- TSV
+
+
+def _read_tsv(body: pa.Buffer, header: _Header, dataset: str | None):
+    """Eurostat's wide TSV: one series a line, one column per period, cells 'value flags'."""
+    key, *periods = header.fields
+    dims_text, _, time_word = key.rpartition("\\")
+    if time_word.lower() not in ("time_period", "time"):
+        raise ParseError(
+            f"TSV header {key!r} does not end in '\\TIME_PERIOD' or '\\time'", dataset=dataset, line=1, column=key
+        )
+    dimensions = [name.strip().lower() for name in dims_text.split(",")]
+    for name in dimensions:
+        if not _DIMENSION_NAME.fullmatch(name) or name in _RESERVED:
+            raise ParseError(f"unexpected TSV dimension name {name!r}", dataset=dataset, line=1, column=key)
+    if len(set(dimensions)) != len(dimensions):
+        raise ParseError(f"TSV header {key!r} names a dimension twice", dataset=dataset, line=1, column=key)
+    if not periods or "" in periods or len(set(periods)) != len(periods):
+        raise ParseError(
+            "TSV header must list distinct, non-empty time periods after the series key",
+            dataset=dataset,
+            line=1,
+        )
+    names = ["key", *(f"p{j}" for j in range(len(periods)))]
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1)
+    parse = pacsv.ParseOptions(delimiter="\t", quote_char=False)
+    convert = pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=False)
+    table = _read_csv(body, read, parse, convert, header, dataset)
+    n_series, n_periods = table.num_rows, len(periods)
+
+    parts = pc.split_pattern(table.column("key").combine_chunks(), ",")
+    wrong = pc.not_equal(pc.list_value_length(parts), len(dimensions))
+    if pc.any(wrong).as_py():
+        row = pc.index(wrong, True).as_py()
+        raise ParseError(
+            f"series key has {len(parts[row])} parts, the header names {len(dimensions)} dimensions",
+            dataset=dataset,
+            line=_file_line(body, row + 2),
+            column=key,
+        )
+    # Cells are split period by period (column-major), then reordered series by series.
+    cells = pa.concat_arrays([table.column(name).combine_chunks() for name in names[1:]]) if n_series else pa.array([], pa.string())
+    split = pc.extract_regex(cells, _TSV_CELL)
+    bad = pc.invert(split.is_valid())
+    if pc.any(bad).as_py():
+        at = pc.index(bad, True).as_py()
+        row, period = at % n_series, at // n_series
+        raise ParseError(
+            f"cell {cells[at].as_py()!r} is not a number or ':' followed by flags",
+            dataset=dataset,
+            line=_file_line(body, row + 2),
+            column=periods[period],
+        )
+    value_text = split.field("value")
+    not_available = pc.or_(pc.equal(value_text, ""), pc.equal(value_text, ":"))
+    values = pc.cast(pc.if_else(not_available, pa.scalar(None, pa.string()), value_text), pa.float64())
+    flags = split.field("flags")
+    flags = pc.if_else(pc.equal(flags, ""), pa.scalar(None, pa.string()), flags)
+
+    series_major = (np.arange(n_series)[:, None] + np.arange(n_periods)[None, :] * n_series).ravel()
+    series_of_row = np.repeat(np.arange(n_series), n_periods)
+    columns = {
+        name: pc.take(pc.dictionary_encode(pc.utf8_trim_whitespace(pc.list_element(parts, k))), series_of_row)
+        if n_series
+        else pa.array([], _CATEGORY)
+        for k, name in enumerate(dimensions)
+    }
+    if all(re.fullmatch(r"\d{4}", period) for period in periods):
+        columns["time_period"] = pa.array(np.tile(np.array(periods, dtype=np.int64), n_series))
+    else:
+        columns["time_period"] = pa.array(np.tile(np.array(periods, dtype=object), n_series), pa.string())
+    columns["value"] = pc.take(values, series_major)
+    obs, conf = _confidentiality_from_flags(pc.take(flags, series_major), None, n_series * n_periods)
+    columns["obs_status"], columns["conf_status"] = obs, conf
+    return pa.table(columns), "tsv", None, None
+
+
+# ---------------------------------------------------------------- shared
+
+
+def _confidentiality_from_flags(obs, conf, n_rows: int):
+    """Move the legacy lower-case 'c' (confidential) from the flags to conf_status 'C'."""
+    if conf is None:
+        conf = pa.nulls(n_rows, _CATEGORY)
+    if obs is None:
+        return pa.nulls(n_rows, _CATEGORY), conf
+    if not _contains_c(obs):
+        return _as_category(obs), _as_category(conf)
+    obs = pc.cast(obs, pa.string())
+    conf = pc.cast(conf, pa.string())
+    # Only where no confidentiality is stated already: a stated CONF_STATUS wins.
+    moved = pc.and_(pc.fill_null(pc.match_substring(obs, "c"), False), pc.is_null(conf))
+    rest = pc.replace_substring(obs, "c", "")
+    rest = pc.if_else(pc.equal(rest, ""), pa.scalar(None, pa.string()), rest)
+    obs = pc.if_else(moved, rest, obs)
+    conf = pc.if_else(moved, pa.scalar("C"), conf)
+    return _as_category(obs), _as_category(conf)
+
+
+def _contains_c(column) -> bool:
+    if pa.types.is_dictionary(column.type):
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return any(pc.any(pc.match_substring(chunk.dictionary, "c")).as_py() for chunk in chunks)
+    return bool(pc.any(pc.match_substring(column, "c")).as_py())
+
+
+def _as_category(column):
+    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+
+
+def _to_frame(table: pa.Table, code: str, fmt: str, last_update: str | None) -> pd.DataFrame:
+    """The observation table: dataset first, categoricals for every code column."""
+    dataset = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([code], pa.string())
+    )
+    frame = table.add_column(0, "dataset", dataset).to_pandas()
+    # Categories must be str even when a column holds no value at all.
+    for name in ("obs_status", "conf_status"):
+        if frame[name].cat.categories.dtype != object:
+            frame[name] = frame[name].cat.set_categories(frame[name].cat.categories.astype(object))
+    frame.attrs = {"dataset": code, "format": fmt, "eurostat_last_update": last_update}
+    return frame
+
+
+def _read_csv(body, read, parse, convert, header: _Header, dataset: str | None) -> pa.Table:
+    """pyarrow's CSV reader, with its errors turned into ParseError naming line and column."""
+    try:
+        return pacsv.read_csv(pa.BufferReader(body), read_options=read, parse_options=parse, convert_options=convert)
+    except pa.ArrowInvalid as error:
+        raise _explain(error, body, read, parse, convert, header, dataset) from None
+
+
+def _explain(error, body, read, parse, convert, header: _Header, dataset: str | None) -> ParseError:
+    message = str(error)
+    if "invalid UTF8" in message:
+        line, column = _utf8_error_at(body, header)
+        return ParseError("the file is not UTF-8 text", dataset=dataset, line=line, column=column)
+    if "Expected" in message and "columns" in message:
+        row = _first_invalid_row(body, read, parse)
+        if row is not None:
+            return ParseError(
+                f"malformed row: {row.actual_columns} fields where the header has {row.expected_columns}: "
+                f"{row.text[:120]!r}",
+                dataset=dataset,
+                line=_file_line(body, row.number) if row.number else None,
+            )
+    if "conversion error to double" in message:
+        return _bad_number(body, read, parse, convert, header, dataset)
+    return ParseError(f"cannot read the file as {header.delimiter!r}-separated text: {message}", dataset=dataset)
+
+
+def _first_invalid_row(body, read, parse):
+    """Read again on one thread: only then does pyarrow number the offending row."""
+    seen = []
+
+    def remember(row):
+        seen.append(row)
+        return "error"
+
+    serial = pacsv.ReadOptions(column_names=read.column_names, skip_rows=read.skip_rows, use_threads=False)
+    checking = pacsv.ParseOptions(
+        delimiter=parse.delimiter, quote_char=parse.quote_char, invalid_row_handler=remember
+    )
+    try:
+        pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=serial,
+            parse_options=checking,
+            convert_options=pacsv.ConvertOptions(include_columns=read.column_names[:1]),
+        )
+    except pa.ArrowInvalid:
+        pass
+    return seen[0] if seen else None
+
+
+def _bad_number(body, read, parse, convert, header: _Header, dataset: str | None) -> ParseError:
+    """Find the OBS_VALUE cell pyarrow refused to read as a number."""
+    as_text = pacsv.ConvertOptions(
+        column_types={"value": pa.string()}, include_columns=["value"], null_values=convert.null_values,
+        strings_can_be_null=True,
+    )
+    values = pacsv.read_csv(pa.BufferReader(body), read_options=read, parse_options=parse, convert_options=as_text)
+    values = values.column("value")
+    refused = pc.invert(pc.fill_null(pc.match_substring_regex(values, _FLOAT), True))
+    name = header.fields[read.column_names.index("value")]
+    if not pc.any(refused).as_py():
+        return ParseError("a value is not a number", dataset=dataset, column=name)
+    row = pc.index(refused, True).as_py()
+    return ParseError(
+        f"value {values[row].as_py()!r} is not a number", dataset=dataset, line=_file_line(body, row + 2), column=name
+    )
+
+
+def _utf8_error_at(body: pa.Buffer, header: _Header) -> tuple[int | None, str | None]:
+    raw = memoryview(body).tobytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        line = raw.count(b"\n", 0, error.start) + 1
+        before = raw[line_start : error.start].decode("utf-8", errors="replace")
+        field = len(next(csv.reader([before], delimiter=header.delimiter), [""])) - 1 if before else 0
+        column = header.fields[field] if field < len(header.fields) else None
+        return line, column
+    return None, None
+
+
+def _file_line(body: pa.Buffer, record: int) -> int:
+    """1-based file line of the record-th non-blank line (pyarrow skips blank lines)."""
+    raw = memoryview(body).tobytes()
+    start, line, seen = 0, 0, 0
+    while start <= len(raw):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        line += 1
+        if raw[start:end].strip(b"\r"):
+            seen += 1
+            if seen == record:
+                return line
+        start = end + 1
+    return line
