@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -245,40 +246,25 @@ def _check_series(label: str, dataset: Any, series: dict, problems: list[str]) -
 def resolve_catalogue(catalogue: Catalogue, observations: Mapping[str, pd.DataFrame]) -> None:
     """Check every entry against the data served; raise CatalogueError listing every unresolved entry."""
     problems: list[str] = []
-    for spec in catalogue.indicators:
-        df = observations.get(spec.dataset)
-        if df is None:
-            problems.append(f"indicator {spec.id!r}: dataset {spec.dataset} was not loaded")
+    for dataset in sorted(catalogue.datasets):
+        specs = [s for s in catalogue.indicators if s.dataset == dataset]
+        df = observations.get(dataset)
+        dims = [d for d in DATASETS[dataset].dimensions if d != "geo"]
+        absent = [] if df is None else [d for d in dims + ["value"] if d not in df.columns]
+        if df is None or absent:
+            why = "was not loaded" if df is None else f"has no column(s) {absent}"
+            problems += [f"indicator {s.id!r}: dataset {dataset} {why}" for s in specs]
             continue
-        mask = None
-        for dim in DATASETS[spec.dataset].dimensions:
-            if dim == "geo":
-                continue
-            if dim not in df.columns:
-                problems.append(f"indicator {spec.id!r}: dataset {spec.dataset} has no dimension {dim!r}")
-                break
-            code = spec.series[dim]
-            column = df[dim] if mask is None else df.loc[mask, dim]
-            present = [str(c) for c in column.dropna().unique()]
-            if code not in present:
-                # Name the codes that exist alongside the codes already pinned: that is what the
-                # statistician has to choose from.
-                within = "" if mask is None else " alongside " + ", ".join(
-                    f"{d}={spec.series[d]}" for d in _pinned_before(spec, dim)
-                )
-                problems.append(
-                    f"indicator {spec.id!r}: dataset {spec.dataset} has no {dim}={code}{within}; "
-                    f"codes it has for {dim}: {', '.join(sorted(present)) or '(none)'}"
-                )
-                break
-            hit = (df[dim] == code).to_numpy()
-            mask = hit if mask is None else mask & hit
-        else:
-            if not df.loc[mask, "value"].notna().any():
-                problems.append(
-                    f"indicator {spec.id!r}: series {'.'.join(_non_geo_codes(spec))} of dataset "
-                    f"{spec.dataset} has observations but no value in any period or country"
-                )
+        # Narrow once to rows whose every dimension holds a pinned code; the full table is only
+        # searched again to explain a failure.
+        keep = np.ones(len(df), dtype=bool)
+        for dim in dims:
+            keep &= df[dim].isin({s.series[dim] for s in specs}).to_numpy()
+        narrow = df.loc[keep]
+        for spec in specs:
+            problem = _unresolved(spec, dims, df, narrow)
+            if problem:
+                problems.append(problem)
     if problems:
         raise CatalogueError(
             f"{len(problems)} catalogue entr{'y' if len(problems) == 1 else 'ies'} do not resolve "
@@ -286,10 +272,28 @@ def resolve_catalogue(catalogue: Catalogue, observations: Mapping[str, pd.DataFr
         )
 
 
-def _pinned_before(spec: IndicatorSpec, dim: str) -> list[str]:
-    dims = [d for d in DATASETS[spec.dataset].dimensions if d != "geo"]
-    return dims[: dims.index(dim)]
-
-
-def _non_geo_codes(spec: IndicatorSpec) -> list[str]:
-    return [spec.series[d] for d in DATASETS[spec.dataset].dimensions if d != "geo"]
+def _unresolved(spec: IndicatorSpec, dims: list[str], df: pd.DataFrame, narrow: pd.DataFrame) -> str | None:
+    hit = np.ones(len(narrow), dtype=bool)
+    for position, dim in enumerate(dims):
+        step = hit & (narrow[dim] == spec.series[dim]).to_numpy()
+        if not step.any():
+            # Name the codes that exist alongside the codes already pinned: that is what the
+            # statistician has to choose from.
+            before = dims[:position]
+            within = np.ones(len(df), dtype=bool)
+            for d in before:
+                within &= (df[d] == spec.series[d]).to_numpy()
+            present = sorted(str(c) for c in df.loc[within, dim].dropna().unique())
+            alongside = " alongside " + ", ".join(f"{d}={spec.series[d]}" for d in before) if before else ""
+            return (
+                f"indicator {spec.id!r}: dataset {spec.dataset} has no {dim}={spec.series[dim]}{alongside}; "
+                f"codes it has for {dim}: {', '.join(present) or '(none)'}"
+            )
+        hit = step
+    if not narrow.loc[hit, "value"].notna().any():
+        key = ".".join(spec.series[d] for d in dims)
+        return (
+            f"indicator {spec.id!r}: series {key} of dataset {spec.dataset} has observations "
+            "but no value in any period or country"
+        )
+    return None
