@@ -72,6 +72,15 @@ class Catalogue:
     def datasets(self) -> frozenset[str]:
         return frozenset(spec.dataset for spec in self.indicators)
 
+    def select(self, ids) -> "Catalogue":
+        """The same catalogue restricted to some entries (same topics and file hash), in catalogue order."""
+        wanted = set(ids)
+        unknown = sorted(wanted - set(self.by_id))
+        if unknown:
+            raise CatalogueError(f"indicator catalogue {self.path}: no entry with id(s) {unknown}")
+        kept = tuple(spec for spec in self.indicators if spec.id in wanted)
+        return Catalogue(topics=self.topics, indicators=kept, sha256=self.sha256, path=self.path)
+
     def reporting_period(self, spec: IndicatorSpec, edition: int) -> int:
         """The Eurostat period an edition reports for this entry (edition 2026, offset -1 -> 2025)."""
         return int(edition) + spec.period_offset
@@ -274,26 +283,29 @@ def resolve_catalogue(catalogue: Catalogue, observations: Mapping[str, pd.DataFr
 
 def _unresolved(spec: IndicatorSpec, dims: list[str], df: pd.DataFrame, narrow: pd.DataFrame) -> str | None:
     hit = np.ones(len(narrow), dtype=bool)
+    for dim in dims:
+        hit &= (narrow[dim] == spec.series[dim]).to_numpy()
+    if hit.any():
+        if narrow.loc[hit, "value"].notna().any():
+            return None
+        key = ".".join(spec.series[d] for d in dims)
+        return (
+            f"indicator {spec.id!r}: series {key} of dataset {spec.dataset} has observations "
+            "but no value in any period or country"
+        )
+    # Pin the dimensions one by one in DSD order and report the first code the data lacks,
+    # with the codes that do exist alongside the ones already pinned: what the statistician
+    # has to choose from.
+    within = np.ones(len(df), dtype=bool)
     for position, dim in enumerate(dims):
-        step = hit & (narrow[dim] == spec.series[dim]).to_numpy()
+        step = within & (df[dim] == spec.series[dim]).to_numpy()
         if not step.any():
-            # Name the codes that exist alongside the codes already pinned: that is what the
-            # statistician has to choose from.
             before = dims[:position]
-            within = np.ones(len(df), dtype=bool)
-            for d in before:
-                within &= (df[d] == spec.series[d]).to_numpy()
             present = sorted(str(c) for c in df.loc[within, dim].dropna().unique())
             alongside = " alongside " + ", ".join(f"{d}={spec.series[d]}" for d in before) if before else ""
             return (
                 f"indicator {spec.id!r}: dataset {spec.dataset} has no {dim}={spec.series[dim]}{alongside}; "
                 f"codes it has for {dim}: {', '.join(present) or '(none)'}"
             )
-        hit = step
-    if not narrow.loc[hit, "value"].notna().any():
-        key = ".".join(spec.series[d] for d in dims)
-        return (
-            f"indicator {spec.id!r}: series {key} of dataset {spec.dataset} has observations "
-            "but no value in any period or country"
-        )
-    return None
+        within = step
+    raise AssertionError("unreachable: every dimension matched but the series was not found")
