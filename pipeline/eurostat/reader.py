@@ -48,6 +48,7 @@ _TSV_CELL = r"^(?:(?P<value>:|[-+]?(?:\d+(?:\.\d*)?|\.\d+)) *(?P<flags>[A-Za-z]*
 # What pyarrow's float parser accepts, to point at the cell it refused.
 _FLOAT = r"^ *[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|inf|Inf|infinity|Infinity) *$"
 _YEAR = r"^\d{4}$"
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def read_observations(
@@ -244,14 +245,12 @@ def _read_sdmx_csv(body: pa.Buffer, header: _Header, dataset: str | None):
         _last_update(table.column("last_update"), dataset) if "last_update" in kept else None
     )
     dimensions = [role for role in kept if role not in ("dataflow", "last_update") and role not in _RESERVED]
-    obs = table.column("obs_status") if "obs_status" in kept else None
-    conf = table.column("conf_status") if "conf_status" in kept else None
-    obs, conf = _confidentiality_from_flags(obs, conf, table.num_rows)
+    missing = pa.nulls(table.num_rows, _CATEGORY)
     columns = {name: table.column(name) for name in dimensions}
     columns["time_period"] = _periods(table.column("time_period"), body, dataset)
     columns["value"] = table.column("value")
-    columns["obs_status"] = obs
-    columns["conf_status"] = conf
+    columns["obs_status"] = table.column("obs_status") if "obs_status" in kept else missing
+    columns["conf_status"] = table.column("conf_status") if "conf_status" in kept else missing
     return pa.table(columns), fmt, found, last_update
 
 
@@ -398,23 +397,7 @@ def _read_tsv(body: pa.Buffer, header: _Header, dataset: str | None):
         )
     # Cells are split period by period (column-major), then reordered series by series.
     cells = pa.concat_arrays([table.column(name).combine_chunks() for name in names[1:]]) if n_series else pa.array([], pa.string())
-    split = pc.extract_regex(cells, _TSV_CELL)
-    bad = pc.invert(split.is_valid())
-    if pc.any(bad).as_py():
-        at = pc.index(bad, True).as_py()
-        row, period = at % n_series, at // n_series
-        raise ParseError(
-            f"cell {cells[at].as_py()!r} is not a number or ':' followed by flags",
-            dataset=dataset,
-            line=_file_line(body, row + 2),
-            column=periods[period],
-        )
-    value_text = split.field("value")
-    not_available = pc.or_(pc.equal(value_text, ""), pc.equal(value_text, ":"))
-    values = pc.cast(pc.if_else(not_available, pa.scalar(None, pa.string()), value_text), pa.float64())
-    flags = split.field("flags")
-    flags = pc.if_else(pc.equal(flags, ""), pa.scalar(None, pa.string()), flags)
-
+    values, flags = _split_cells(cells, body, dataset, n_series, periods)
     series_major = (np.arange(n_series)[:, None] + np.arange(n_periods)[None, :] * n_series).ravel()
     series_of_row = np.repeat(np.arange(n_series), n_periods)
     columns = {
@@ -428,42 +411,75 @@ def _read_tsv(body: pa.Buffer, header: _Header, dataset: str | None):
     else:
         columns["time_period"] = pa.array(np.tile(np.array(periods, dtype=object), n_series), pa.string())
     columns["value"] = pc.take(values, series_major)
-    obs, conf = _confidentiality_from_flags(pc.take(flags, series_major), None, n_series * n_periods)
-    columns["obs_status"], columns["conf_status"] = obs, conf
+    columns["obs_status"] = pc.take(flags, series_major)
+    columns["conf_status"] = pa.nulls(n_series * n_periods, _CATEGORY)
     return pa.table(columns), "tsv", None, None
 
 
 # ---------------------------------------------------------------- shared
 
 
-def _confidentiality_from_flags(obs, conf, n_rows: int):
-    """Move the legacy lower-case 'c' (confidential) from the flags to conf_status 'C'."""
-    if conf is None:
-        conf = pa.nulls(n_rows, _CATEGORY)
-    if obs is None:
-        return pa.nulls(n_rows, _CATEGORY), conf
-    if not _contains_c(obs):
-        return _as_category(obs), _as_category(conf)
-    obs = pc.cast(obs, pa.string())
-    conf = pc.cast(conf, pa.string())
-    # Only where no confidentiality is stated already: a stated CONF_STATUS wins.
-    moved = pc.and_(pc.fill_null(pc.match_substring(obs, "c"), False), pc.is_null(conf))
-    rest = pc.replace_substring(obs, "c", "")
-    rest = pc.if_else(pc.equal(rest, ""), pa.scalar(None, pa.string()), rest)
-    obs = pc.if_else(moved, rest, obs)
-    conf = pc.if_else(moved, pa.scalar("C"), conf)
-    return _as_category(obs), _as_category(conf)
+def _split_cells(cells: pa.Array, body, dataset, n_series: int, periods: list[str]):
+    """TSV cells ('12.5 ', '0 n', ': c', ': ') into float values and dictionary-encoded flags."""
+    # Trimming is much faster than a regex per cell; the checks below refuse what it lets through.
+    value_text = pc.utf8_rtrim(cells, characters=_LETTERS + " ")
+    flags = pc.utf8_rtrim(pc.utf8_ltrim(cells, characters="0123456789.-+: "), characters=" ")
+    has_flags = pc.not_equal(flags, "")
+    bad = pc.or_(
+        pc.and_(pc.equal(value_text, ""), has_flags),  # letters with no value or ':' before them
+        pc.and_(has_flags, pc.invert(pc.utf8_is_alpha(flags))),
+    )
+    not_available = pc.or_(pc.equal(value_text, ""), pc.equal(value_text, ":"))
+    if not pc.any(bad).as_py():
+        try:
+            values = pc.cast(pc.if_else(not_available, pa.scalar(None, pa.string()), value_text), pa.float64())
+        except pa.ArrowInvalid:
+            values = None
+        if values is not None:
+            flags = pc.dictionary_encode(pc.if_else(has_flags, flags, pa.scalar(None, pa.string())))
+            return values, flags
+    # Error path: point at the first cell that is not 'number [flags]' or ': [flags]'.
+    at = pc.index(pc.invert(pc.match_substring_regex(cells, _TSV_CELL)), True).as_py()
+    if at < 0:
+        raise ParseError("a TSV cell is not a number or ':' followed by flags", dataset=dataset)
+    row, period = at % n_series, at // n_series
+    raise ParseError(
+        f"cell {cells[at].as_py()!r} is not a number or ':', optionally followed by flag letters",
+        dataset=dataset,
+        line=_file_line(body, row + 2),
+        column=periods[period],
+    )
 
 
-def _contains_c(column) -> bool:
-    if pa.types.is_dictionary(column.type):
-        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-        return any(pc.any(pc.match_substring(chunk.dictionary, "c")).as_py() for chunk in chunks)
-    return bool(pc.any(pc.match_substring(column, "c")).as_py())
+def _confidentiality_from_flags(frame: pd.DataFrame) -> None:
+    """Move the legacy lower-case 'c' (confidential) from obs_status to conf_status 'C'.
+
+    Works on the categories (a handful of flag combinations) and numpy codes, not row by row.
+    A 'c' is moved only where conf_status is empty: a stated CONF_STATUS wins.
+    """
+    obs, conf = frame["obs_status"].cat, frame["conf_status"].cat
+    categories = list(obs.categories)
+    if not any("c" in flag for flag in categories):
+        return
+    stripped = [flag.replace("c", "") for flag in categories]
+    new_categories = list(dict.fromkeys(categories + [flag for flag in stripped if flag]))
+    to_stripped = np.array([new_categories.index(flag) if flag else -1 for flag in stripped] + [-1])
+    has_c = np.array(["c" in flag for flag in categories] + [False])
+    codes = obs.codes.to_numpy()  # -1 for NA indexes the appended last entry
+    moved = has_c[codes] & (conf.codes.to_numpy() == -1)
+    frame["obs_status"] = _used_categories(np.where(moved, to_stripped[codes], codes), new_categories)
+    conf_categories = list(conf.categories) + ([] if "C" in conf.categories else ["C"])
+    frame["conf_status"] = _used_categories(
+        np.where(moved, conf_categories.index("C"), conf.codes.to_numpy()), conf_categories
+    )
 
 
-def _as_category(column):
-    return column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+def _used_categories(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """A categorical keeping only the categories in use (bincount, cheaper than pandas' unique)."""
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    renumber = np.append(np.cumsum(used) - 1, -1)  # -1 (NA) indexes the appended last entry
+    kept = pd.Index([category for category, keep in zip(categories, used) if keep], dtype=object)
+    return pd.Categorical.from_codes(renumber[codes], categories=kept)
 
 
 def _to_frame(table: pa.Table, code: str, fmt: str, last_update: str | None) -> pd.DataFrame:
@@ -472,6 +488,7 @@ def _to_frame(table: pa.Table, code: str, fmt: str, last_update: str | None) -> 
         pa.array(np.zeros(table.num_rows, dtype=np.int32)), pa.array([code], pa.string())
     )
     frame = table.add_column(0, "dataset", dataset).to_pandas()
+    _confidentiality_from_flags(frame)
     # Categories must be str even when a column holds no value at all.
     for name in ("obs_status", "conf_status"):
         if frame[name].cat.categories.dtype != object:
