@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 
@@ -11,6 +10,7 @@ from pipeline.catalogue import DEFAULT_PATH, load_catalogue, resolve_catalogue
 from pipeline.datasets import DATASETS
 from pipeline.errors import CatalogueError
 from pipeline.indicators import compute_indicators
+from tests.test_indicators import observation_table
 
 ENT = {"freq": "A", "size_emp": "GE10", "nace_r2": "C10-S951_X_K"}
 IND = {"freq": "A", "ind_type": "IND_TOTAL"}
@@ -183,26 +183,6 @@ def test_bad_topics_and_duplicate_yaml_keys_are_refused(tmp_path):
 # --- resolving against the data ----------------------------------------------------------------
 
 
-def _observations(dataset, rows):
-    """A contract-shaped observation table from (series dict, geo, period, value[, obs, conf]) rows."""
-    dims = DATASETS[dataset].dimensions
-    records = []
-    for series, geo, period, value, *flags in rows:
-        obs, conf = (flags + [None, None])[:2]
-        records.append({**series, "geo": geo, "time_period": period, "value": value,
-                        "obs_status": obs, "conf_status": conf})
-    df = pd.DataFrame(records)
-    out = pd.DataFrame({"dataset": pd.Categorical([dataset] * len(df))})
-    for dim in dims:
-        out[dim] = pd.Categorical(df[dim])
-    out["time_period"] = df["time_period"].astype("int64")
-    out["value"] = df["value"].astype("float64")
-    out["obs_status"] = pd.Categorical(df["obs_status"])
-    out["conf_status"] = pd.Categorical(df["conf_status"])
-    out.attrs["eurostat_last_update"] = "2026-02-27T11:00:00"
-    return out
-
-
 PRB = {"freq": "A", "ind_type": "IND_TOTAL", "indic_is": "I_BARR2Y", "unit": "PC_IND"}
 
 
@@ -214,7 +194,7 @@ def _problems_catalogue(tmp_path, **series):
 
 def test_resolve_names_entry_dimension_code_and_the_codes_the_data_has(tmp_path):
     cat = _problems_catalogue(tmp_path)
-    data = {"isoc_ec_iprb21": _observations("isoc_ec_iprb21", [(PRB, "BE", 2025, 31.0), (PRB, "FR", 2025, 28.0)])}
+    data = {"isoc_ec_iprb21": observation_table("isoc_ec_iprb21", [(PRB, "BE", 2025, 31.0), (PRB, "FR", 2025, 28.0)])}
     with pytest.raises(CatalogueError) as excinfo:
         resolve_catalogue(cat, data)
     message = str(excinfo.value)
@@ -226,7 +206,7 @@ def test_resolve_names_entry_dimension_code_and_the_codes_the_data_has(tmp_path)
 def test_resolve_names_a_code_absent_for_this_combination(tmp_path):
     cat = _problems_catalogue(tmp_path, unit="PC_IND", ind_type="Y16_24")
     other = {**PRB, "indic_is": "I_BSPD1", "ind_type": "Y16_24"}
-    data = {"isoc_ec_iprb21": _observations("isoc_ec_iprb21", [(PRB, "BE", 2025, 31.0), (other, "BE", 2025, 9.0)])}
+    data = {"isoc_ec_iprb21": observation_table("isoc_ec_iprb21", [(PRB, "BE", 2025, 31.0), (other, "BE", 2025, 9.0)])}
     # Every code exists somewhere, not together: pinned in DSD order, indic_is is the first that fails.
     with pytest.raises(CatalogueError, match=r"no indic_is=I_BARR2Y alongside freq=A, ind_type=Y16_24; "
                                              r"codes it has for indic_is: I_BSPD1$"):
@@ -235,12 +215,12 @@ def test_resolve_names_a_code_absent_for_this_combination(tmp_path):
 
 def test_resolve_refuses_a_series_without_any_value_and_a_missing_dataset(tmp_path):
     cat = _problems_catalogue(tmp_path, unit="PC_IND")
-    empty = {"isoc_ec_iprb21": _observations("isoc_ec_iprb21", [(PRB, "BE", 2025, np.nan), (PRB, "LU", 2025, np.nan, None, "C")])}
+    empty = {"isoc_ec_iprb21": observation_table("isoc_ec_iprb21", [(PRB, "BE", 2025, np.nan), (PRB, "LU", 2025, np.nan, None, "C")])}
     with pytest.raises(CatalogueError, match=r"'buyers_with_problems'.*no value in any period"):
         resolve_catalogue(cat, empty)
     with pytest.raises(CatalogueError, match=r"'buyers_with_problems': dataset isoc_ec_iprb21 was not loaded"):
         resolve_catalogue(cat, {})
-    resolve_catalogue(cat, {"isoc_ec_iprb21": _observations("isoc_ec_iprb21", [(PRB, "BE", 2025, 31.0)])})
+    resolve_catalogue(cat, {"isoc_ec_iprb21": observation_table("isoc_ec_iprb21", [(PRB, "BE", 2025, 31.0)])})
 
 
 def test_a_new_entry_in_a_copy_of_the_yaml_gives_a_new_indicator_row(tmp_path):
@@ -257,7 +237,7 @@ def test_a_new_entry_in_a_copy_of_the_yaml_gives_a_new_indicator_row(tmp_path):
     assert cat.sha256 != load_catalogue().sha256
     vhi = {**ENT, "indic_is": "E_DI3_VHI", "unit": "PC_ENT"}
     gelo = {**ENT, "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}
-    data = {"isoc_e_dii": _observations("isoc_e_dii", [
+    data = {"isoc_e_dii": observation_table("isoc_e_dii", [
         (vhi, "BE", 2025, 9.7), (vhi, "FR", 2025, 5.0), (vhi, "EU27_2020", 2025, 5.5),
         (gelo, "BE", 2025, 80.0),
     ])}
