@@ -1,0 +1,314 @@
+"""The synthetic offline mirror: Eurostat's exact formats, full coverage, consistent figures."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+import time
+from collections import defaultdict
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+from pipeline.datasets import DATASETS
+from pipeline.eurostat import parse_toc, read_observations
+from pipeline.geo import EU27
+from pipeline.sample import EA20, SYNTHETIC_NOTICE, TIES, main, write_sample_mirror
+from schemas.observations import validate_observations
+
+LAST, FIRST = 2025, 2019
+GEOS = EU27 | {"EU27_2020", "EA20", "NO", "IS", "RS", "TR", "MK", "BA", "AL", "ME"}
+TOC_HEADER = ["title", "code", "type", "last update of data", "last table structure change",
+              "data start", "data end", "values"]
+VALUE = re.compile(r"^\d{1,3}\.\d\d$")
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("mirror")
+    started = time.perf_counter()
+    summary = write_sample_mirror(root, last_year=LAST)
+    summary["seconds"] = time.perf_counter() - started
+    return root, summary
+
+
+def sdmx_lines(root: Path, code: str) -> list[str]:
+    text = gzip.decompress((root / "data" / f"{code}.sdmx.csv.gz").read_bytes()).decode("utf-8")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    return text.split("\r\n")[:-1]
+
+
+@pytest.fixture(scope="module")
+def rows(mirror) -> dict[str, list[dict]]:
+    """Every dataset's SDMX-CSV rows, read with the csv module."""
+    root, _ = mirror
+    return {code: list(csv.DictReader(sdmx_lines(root, code))) for code in DATASETS}
+
+
+def series_key(row: dict, code: str, *, geo: bool = False) -> tuple[str, ...]:
+    dims = DATASETS[code].dimensions
+    return tuple(row[d] for d in dims if geo or d != "geo")
+
+
+def test_the_mirror_has_every_dataset_the_toc_and_says_it_is_synthetic(mirror):
+    root, summary = mirror
+    assert summary["source"] == "sample" and summary["synthetic"] is True
+    assert set(summary["datasets"]) == set(DATASETS)
+    for code, info in summary["datasets"].items():
+        assert Path(info["path"]) == root / "data" / f"{code}.sdmx.csv.gz"
+        assert Path(info["tsv_path"]).read_bytes()[:2] == b"\x1f\x8b"
+    assert (root / "toc_en.txt").is_file()
+    assert SYNTHETIC_NOTICE == "SYNTHETIC SAMPLE - not Eurostat data"
+    assert SYNTHETIC_NOTICE in (root / "SAMPLE.md").read_text(encoding="utf-8")
+    assert summary["last_update"] == "2026-02-27T11:00:00"
+    # typically about half a second; the bound leaves room for a busy shared machine
+    assert summary["seconds"] < 4, "the whole mirror should take well under a second or two"
+
+
+def test_sdmx_csv_files_have_eurostats_header_rows_and_order(mirror, rows):
+    root, summary = mirror
+    for code, spec in DATASETS.items():
+        lines = sdmx_lines(root, code)
+        assert lines[0] == ",".join(["DATAFLOW", "LAST UPDATE", *spec.dimensions, "TIME_PERIOD",
+                                     "OBS_VALUE", "OBS_FLAG", "CONF_STATUS"])
+        assert len(lines) - 1 == summary["datasets"][code]["rows"]
+        table = rows[code]
+        assert {r["DATAFLOW"] for r in table} == {f"ESTAT:{code.upper()}(1.0)"}
+        assert {r["LAST UPDATE"] for r in table} == {"27/02/26 11:00:00"}
+        assert all(r["OBS_VALUE"] == "" or VALUE.match(r["OBS_VALUE"]) for r in table)
+        order = [(series_key(r, code, geo=True), int(r["TIME_PERIOD"])) for r in table]
+        assert order == sorted(order) and len(set(order)) == len(order)
+        assert "sample" not in "\n".join(lines).lower()
+
+
+def test_last_update_can_be_given_and_a_second_call_is_byte_identical(tmp_path):
+    options = {"last_year": 2024, "first_year": 2022, "last_update": "2025-12-16T23:00:00"}
+    first = write_sample_mirror(tmp_path / "a", **options, seed=7)
+    write_sample_mirror(tmp_path / "b", **options, seed=7)
+    write_sample_mirror(tmp_path / "c", **options, seed=8)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert len(files) == 2 * len(DATASETS) + 2
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "data" / "isoc_eb_ai.sdmx.csv.gz").read_bytes() != (
+        tmp_path / "c" / "data" / "isoc_eb_ai.sdmx.csv.gz").read_bytes()
+    assert first["last_update"] == "2025-12-16T23:00:00"
+    line = sdmx_lines(tmp_path / "a", "isoc_e_dii")[1]
+    assert line.startswith("ESTAT:ISOC_E_DII(1.0),16/12/25 23:00:00,A,")
+
+
+def expected_series(code: str) -> set[tuple[str, ...]]:
+    """Every non-geo series the overview needs, written out from the brief (not from the generator)."""
+    oc = DATASETS[code].overview_codes
+    if code == "isoc_eb_ai":
+        techs_and_purposes = [i for i in oc["indic_is"] if i.startswith(("E_AI_T", "E_AI_P")) and i != "E_AI_TANY"]
+        barriers = [i for i in oc["indic_is"] if i.startswith("E_AI_B")]
+        pairs = ([("E_AI_TANY", "PC_ENT"), ("E_AI_EC", "PC_ENT")]
+                 + list(product(techs_and_purposes, ["PC_ENT", "PC_ENT_AI_TANY"]))
+                 + [(b, "PC_ENT_AI_EC") for b in barriers])
+    elif code == "isoc_ec_evals":
+        pairs = [("E_ETURN", "PC_TURN")] + list(product(["E_AXSVAL", "E_AWSVAL"], ["PC_TURN", "PC_ETURN"]))
+    else:
+        pairs = list(product(oc["indic_is"], oc["unit"]))
+    breakdown = "size_emp" if "size_emp" in oc else "ind_type"
+    series = set()
+    for b, (indic, unit) in product(oc[breakdown], pairs):
+        codes = {**{d: c[0] for d, c in oc.items()}, breakdown: b, "indic_is": indic, "unit": unit}
+        series.add(tuple(codes[d] for d in DATASETS[code].dimensions if d != "geo"))
+    return series
+
+
+@pytest.mark.parametrize("code", DATASETS)
+def test_every_series_the_overview_needs_is_there_for_every_geo_and_year(rows, code):
+    table = rows[code]
+    present = {series_key(r, code) for r in table}
+    assert expected_series(code) <= present
+    assert {r["geo"] for r in table} == GEOS
+    years = {int(r["TIME_PERIOD"]) for r in table}
+    assert years == ({LAST} if code == "isoc_ai_iaiu" else set(range(FIRST, LAST + 1)))
+    for dim, codes in DATASETS[code].overview_codes.items():
+        assert set(codes) <= {r[dim] for r in table}, dim
+
+
+def test_every_eu_member_has_a_non_confidential_last_year_value_for_every_series(rows):
+    for code, table in rows.items():
+        published = {(series_key(r, code), r["geo"]) for r in table
+                     if r["TIME_PERIOD"] == str(LAST) and r["OBS_VALUE"] and not r["CONF_STATUS"]}
+        for key in {series_key(r, code) for r in table}:
+            missing = sorted(g for g in EU27 if (key, g) not in published)
+            assert not missing, f"{code} {'.'.join(key)}: no {LAST} value for {missing}"
+
+
+def by_cell(table: list[dict], code: str) -> dict[tuple, dict[str, float]]:
+    cells: dict[tuple, dict[str, float]] = defaultdict(dict)
+    for r in table:
+        if r["OBS_VALUE"]:
+            cells[(series_key(r, code), int(r["TIME_PERIOD"]))][r["geo"]] = float(r["OBS_VALUE"])
+    return cells
+
+
+def test_eu_and_euro_area_values_are_the_means_of_their_members(rows):
+    for code, table in rows.items():
+        checked_last_year = set()
+        for (key, year), values in by_cell(table, code).items():
+            for aggregate, members in (("EU27_2020", EU27), ("EA20", EA20)):
+                if members <= values.keys():  # earlier years may hide a member's value
+                    mean = sum(values[g] for g in members) / len(members)
+                    assert abs(values[aggregate] - mean) <= 0.0051, (code, key, year, aggregate)
+                    if year == LAST:
+                        checked_last_year.add((key, aggregate))
+        assert len(checked_last_year) == 2 * len({series_key(r, code) for r in table})
+
+
+def test_figures_are_plausible_shares_growing_and_ordered(rows):
+    cells = by_cell(rows["isoc_eb_ai"], "isoc_eb_ai")
+    for values in cells.values():
+        assert all(0 <= v <= 100 for v in values.values())
+
+    def ai(size, indic, unit, year, geo="EU27_2020"):
+        return cells[(("A", size, "C10-S951_X_K", indic, unit), year)][geo]
+
+    for year in range(FIRST, LAST + 1):
+        assert ai("GE250", "E_AI_TANY", "PC_ENT", year) > ai("50-249", "E_AI_TANY", "PC_ENT", year) \
+            > ai("10-49", "E_AI_TANY", "PC_ENT", year)
+    assert ai("GE10", "E_AI_TANY", "PC_ENT", LAST) > ai("GE10", "E_AI_TANY", "PC_ENT", FIRST) + 5
+    # a technology is a sub-share of any AI technology, for every country and year
+    for (key, year), values in cells.items():
+        if key[3].startswith("E_AI_T") and key[3] != "E_AI_TANY" and key[4] == "PC_ENT":
+            whole = cells[((*key[:3], "E_AI_TANY", "PC_ENT"), year)]
+            assert all(v <= whole[g] for g, v in values.items() if g in whole), (key, year)
+    # shares are spread out enough for a ranking to mean something
+    last = cells[(("A", "GE10", "C10-S951_X_K", "E_AI_TANY", "PC_ENT"), LAST)]
+    assert max(last[g] for g in EU27) - min(last[g] for g in EU27) > 15
+
+
+def test_digital_intensity_classes_add_up_to_all_enterprises(rows):
+    cells = by_cell(rows["isoc_e_dii"], "isoc_e_dii")
+    key = ("A", "GE10", "C10-S951_X_K")
+    total = [cells[((*key, c, "PC_ENT"), LAST)]["BE"] for c in ("E_DI3_VLO", "E_DI3_LO", "E_DI3_HI", "E_DI3_VHI")]
+    assert abs(sum(total) - 100) < 0.03
+
+
+def test_the_documented_ties_hold_in_the_last_year(rows):
+    assert TIES
+    for code, key, geos in TIES:
+        values = {r["geo"]: r["OBS_VALUE"] for r in rows[code]
+                  if series_key(r, code) == key and r["TIME_PERIOD"] == str(LAST)}
+        assert len({values[g] for g in geos}) == 1 and values[geos[0]], (key, geos)
+
+
+def test_flags_confidential_cells_and_gaps_sit_off_the_members_last_year(rows):
+    flags, confidential, empty_flagged, gaps = set(), 0, 0, 0
+    for code, table in rows.items():
+        years = 1 if code == "isoc_ai_iaiu" else LAST - FIRST + 1
+        per_series = defaultdict(int)
+        for r in table:
+            per_series[series_key(r, code, geo=True)] += 1
+            flags.add(r["OBS_FLAG"])
+            if r["CONF_STATUS"]:
+                assert r["CONF_STATUS"] == "C" and r["OBS_VALUE"] == "" and r["OBS_FLAG"] == ""
+                confidential += 1
+            if not r["OBS_VALUE"] and r["OBS_FLAG"]:
+                empty_flagged += 1
+            if r["geo"] in EU27 and r["TIME_PERIOD"] == str(LAST):
+                assert r["OBS_VALUE"] and not r["CONF_STATUS"]
+        gaps += sum(years - n for n in per_series.values())
+    assert {"b", "p", "e", "u", "bu"} <= flags
+    assert confidential > 100 and empty_flagged > 50 and gaps > 100
+
+
+def toc_problems(data: bytes) -> list[str]:
+    """Where a TOC txt breaks the format of Eurostat's own (checked on the real one below)."""
+    problems = []
+    text = data.decode("utf-8")
+    if "\r" in text or not text.endswith("\n"):
+        problems.append("line ends must be LF, with one after the last line")
+    lines = text.split("\n")[:-1]
+    if lines[0].split("\t") != [f'"{h}"' for h in TOC_HEADER]:
+        problems.append(f"header {lines[0]!r}")
+    depth = 0
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        parsed = next(csv.reader([line], delimiter="\t", quotechar='"'))
+        if len(fields) != 8 or not all(f.startswith('"') and f.endswith('"') for f in fields[:7]):
+            problems.append(f"line {number}: seven quoted fields then the values")
+            continue
+        title, code, kind, updated, changed, start, end, values = parsed
+        level = (len(title) - len(title.lstrip(" "))) / 4
+        if level != int(level) or level > depth + 1:
+            problems.append(f"line {number}: indentation {level}")
+        depth = int(level)
+        if kind == "folder":
+            if [updated, changed, start, end, values] != [" ", " ", " ", " ", ""]:
+                problems.append(f"line {number}: folder fields")
+        elif not (re.fullmatch(r"\d\d\.\d\d\.\d{4}", updated) and re.fullmatch(r"\d\d\.\d\d\.\d{4}", changed)
+                  and values.isdigit() and not fields[7].startswith('"')):
+            problems.append(f"line {number}: dates dd.mm.yyyy and an unquoted count")
+    return problems
+
+
+def test_the_format_rules_hold_on_the_real_toc(samples_dir):
+    real = (samples_dir / "_catalogue" / "table_of_contents_en.txt").read_bytes()
+    assert toc_problems(real) == []
+
+
+def test_the_toc_has_eurostats_format_and_lists_each_dataset(mirror):
+    root, summary = mirror
+    data = (root / "toc_en.txt").read_bytes()
+    assert toc_problems(data) == []
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8")), delimiter="\t"))
+    codes = [line[1] for line in lines[1:]]
+    assert any(codes.count(code) > 1 for code in DATASETS), "Eurostat lists a dataset once per folder"
+    assert len(set(codes) - set(DATASETS)) >= 10, "unrelated folders and datasets too"
+    entries = parse_toc(data)
+    for code, info in summary["datasets"].items():
+        entry = entries[code]
+        assert entry.type == "dataset" and entry.title == DATASETS[code].title
+        assert entry.last_update.isoformat() == "2026-02-27"
+        assert (entry.data_start, entry.data_end) == (str(info["first_year"]), str(info["last_year"]))
+        assert entry.values == info["rows"]
+
+
+def test_tsv_files_hold_the_same_observations_in_eurostats_wide_layout(mirror):
+    root, _ = mirror
+    for code, spec in DATASETS.items():
+        text = gzip.decompress((root / "data" / f"{code}.tsv.gz").read_bytes()).decode("utf-8")
+        lines = text.split("\r\n")
+        assert lines[-1] == "" and "\n" not in "".join(lines)
+        years = [LAST] if code == "isoc_ai_iaiu" else list(range(FIRST, LAST + 1))
+        assert lines[0] == ",".join(spec.dimensions) + "\\TIME_PERIOD\t" + "\t".join(f"{y} " for y in years)
+        for line in lines[1:-1]:
+            assert all(re.fullmatch(r"(\d{1,3}\.\d\d|:) [a-z]*", c) for c in line.split("\t")[1:]), line
+        wide = read_observations(root / "data" / f"{code}.tsv.gz").dropna(subset=["value"])
+        tidy = read_observations(root / "data" / f"{code}.sdmx.csv.gz").dropna(subset=["value"])
+        assert wide.drop(columns="dataset").astype(str).values.tolist() == \
+            tidy.drop(columns="dataset").astype(str).values.tolist()
+    sample = gzip.decompress((root / "data" / "isoc_eb_ai.tsv.gz").read_bytes()).decode()
+    assert ": c" in sample and ": u" in sample and " bu" in sample
+
+
+@pytest.mark.parametrize("code", DATASETS)
+def test_each_dataset_reads_back_and_passes_its_schema(mirror, code):
+    root, summary = mirror
+    df = read_observations(root / "data" / f"{code}.sdmx.csv.gz")
+    assert df.attrs["dataset"] == code and df.attrs["format"] == "sdmx-csv-1.0"
+    assert df.attrs["eurostat_last_update"].startswith("2026-02-27T11:00")
+    assert len(df) == summary["datasets"][code]["rows"]
+    validate_observations(df, code)
+
+
+def test_the_cli_writes_the_mirror(tmp_path, capsys):
+    assert main([str(tmp_path / "demo"), "--last-year", "2024", "--first-year", "2022"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["source"] == "sample" and summary["last_year"] == 2024
+    assert summary["datasets"]["isoc_eb_ai"]["first_year"] == 2022
+    assert (tmp_path / "demo" / "data" / "isoc_ec_ib20.sdmx.csv.gz").is_file()
+
+
+def test_a_first_year_after_the_last_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="first_year 2026"):
+        write_sample_mirror(tmp_path, last_year=2025, first_year=2026)
