@@ -312,3 +312,18 @@ def test_the_cli_writes_the_mirror(tmp_path, capsys):
 def test_a_first_year_after_the_last_is_refused(tmp_path):
     with pytest.raises(ValueError, match="first_year 2026"):
         write_sample_mirror(tmp_path, last_year=2025, first_year=2026)
+
+
+def test_every_indicator_of_the_catalogue_resolves_with_a_value_for_every_member(mirror):
+    from pipeline.catalogue import load_catalogue, resolve_catalogue
+
+    root, _ = mirror
+    catalogue = load_catalogue()
+    observations = {code: read_observations(root / "data" / f"{code}.sdmx.csv.gz") for code in DATASETS}
+    resolve_catalogue(catalogue, observations)
+    for spec in catalogue.indicators:
+        df = observations[spec.dataset]
+        match = (df["time_period"] == LAST) & df["value"].notna() & df["geo"].isin(EU27)
+        for dim, code in spec.series.items():
+            match &= df[dim] == code
+        assert set(df.loc[match, "geo"]) == EU27, spec.id
