@@ -8,9 +8,10 @@ import logging
 import socket
 import time
 import zlib
-from datetime import timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline
 from pipeline.errors import (
@@ -53,7 +54,8 @@ def sdmx_csv(rows: list[tuple[str, str, str, str, str]]) -> bytes:
     """An SDMX-CSV 1.0 body of isoc_eb_ai in Eurostat's exact header and row format (CRLF)."""
     header = "DATAFLOW,LAST UPDATE,freq,size_emp,nace_r2,indic_is,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS"
     lines = [header] + [
-        f"ESTAT:ISOC_EB_AI(1.0),27/02/26 11:00:00,A,GE10,C10-S951_X_K,E_AI_TANY,PC_ENT,{geo},{year},{value},{flag},{conf}"
+        f"ESTAT:ISOC_EB_AI(1.0),27/02/26 11:00:00,A,GE10,C10-S951_X_K,E_AI_TANY,PC_ENT,"
+        f"{geo},{year},{value},{flag},{conf}"
         for geo, year, value, flag, conf in rows
     ]
     return ("\r\n".join(lines) + "\r\n").encode()
@@ -106,7 +108,8 @@ def test_dataset_comes_back_byte_identical_with_provenance(server):
     assert download.content_type == "application/octet-stream"
     assert download.retrieved_at.tzinfo is not None and download.retrieved_at.utcoffset().total_seconds() == 0
     assert [r.path for r in server.served] == [f"{ROUTE}?format=SDMX-CSV&compressed=true"]
-    assert server.served[0].user_agent == f"digital-economy-overview/{pipeline.__version__} (+Eurostat ICT ETL; requests)"
+    user_agent = f"digital-economy-overview/{pipeline.__version__} (+Eurostat ICT ETL; requests)"
+    assert server.served[0].user_agent == user_agent
 
 
 def test_catalogue_comes_back_as_served(server):
@@ -229,7 +232,8 @@ def test_400_carries_eurostat_message(server):
 
     body = soap_fault("140", "Syntax error: Invalid key A.B.C")
     server.script(ROUTE, [Respond(400, body)])
-    with pytest.raises(EurostatError, match=f"dataset {CODE}: Eurostat answered HTTP 400: Syntax error: Invalid key A.B.C"):
+    expected = f"dataset {CODE}: Eurostat answered HTTP 400: Syntax error: Invalid key A.B.C"
+    with pytest.raises(EurostatError, match=expected):
         client_for(server).fetch_dataset(CODE)
 
 
@@ -354,7 +358,8 @@ def test_async_never_finishing_stops_at_the_deadline(server):
     server.script(ROUTE, [Respond(200, soap_queued(key))])
     server.script(async_status_route(key), [], then=Respond(200, soap_async_status(key, "PROCESSING")))
     fake = FakeTime()
-    with pytest.raises(AsyncExtractionFailed, match=f"dataset {CODE}: asynchronous extraction {key} still PROCESSING after 30s"):
+    expected = f"dataset {CODE}: asynchronous extraction {key} still PROCESSING after 30s"
+    with pytest.raises(AsyncExtractionFailed, match=expected):
         async_client(server, fake, async_deadline=30).fetch_dataset(CODE)
     assert sum(fake.sleeps) == pytest.approx(30)
     assert max(fake.sleeps) <= 8.0
@@ -365,7 +370,8 @@ def test_async_unknown_request_fault_fails(server):
     key = "k-gone"
     server.script(ROUTE, [Respond(200, soap_queued(key))])
     server.script(async_status_route(key), [Respond(200, UNKNOWN_REQUEST)])
-    with pytest.raises(AsyncExtractionFailed, match=f"dataset {CODE}: asynchronous extraction {key} failed: UNKNOWN_REQUEST"):
+    expected = f"dataset {CODE}: asynchronous extraction {key} failed: UNKNOWN_REQUEST"
+    with pytest.raises(AsyncExtractionFailed, match=expected):
         async_client(server, FakeTime()).fetch_dataset(CODE)
 
 
@@ -398,3 +404,20 @@ def test_check_reachable_fails_fast_when_nobody_listens():
     with pytest.raises(EurostatUnavailable, match="make demo"):
         EurostatClient(base).check_reachable()
     assert time.monotonic() - started < 3
+
+
+# -- decompression (unit) -----------------------------------------------------------------------
+@given(st.lists(st.binary(max_size=3000).map(lambda b: b * 50), min_size=1, max_size=3))
+@settings(max_examples=40, deadline=None)
+def test_inflate_reads_every_gzip_member_exactly(members):
+    """Chunked, capped decompression gives what gzip gives, for one or several members."""
+    from pipeline.eurostat.client import _inflate
+
+    body = b"".join(gzip.compress(m, mtime=0) for m in members)
+    assert b"".join(_inflate(body, 16 + zlib.MAX_WBITS, 1 << 24, CODE, "u")) == gzip.decompress(body)
+
+
+def test_trailing_garbage_after_gzip_is_unexpected(server):
+    server.script(ROUTE, [Respond(200, GZ + b"<html>oops</html>")])
+    with pytest.raises(UnexpectedResponse, match="unexpected bytes after the gzip data"):
+        client_for(server).fetch_dataset(CODE)
