@@ -48,6 +48,7 @@ _TSV_CELL = r"^(?:(?P<value>:|[-+]?(?:\d+(?:\.\d*)?|\.\d+)) *(?P<flags>[A-Za-z]*
 # What pyarrow's float parser accepts, to point at the cell it refused.
 _FLOAT = r"^ *[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|inf|Inf|infinity|Infinity) *$"
 _YEAR = r"^\d{4}$"
+_CODE = re.compile(r"[a-z0-9_]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -225,6 +226,7 @@ def _code_from_file_name(data) -> str | None:
 def _read_sdmx_csv(body: pa.Buffer, header: _Header, dataset: str | None):
     """SDMX-CSV 1.0 or 2.0 (with or without labels), one observation a row."""
     fmt, roles = _sdmx_roles(header.fields, dataset)
+    dataset = dataset or _peek_dataset(body, roles.index("dataflow"))
     names = [role or f"_label{i}" for i, role in enumerate(roles)]
     kept = [role for role in roles if role]
     types = {name: _CATEGORY for name in kept}
@@ -252,6 +254,17 @@ def _read_sdmx_csv(body: pa.Buffer, header: _Header, dataset: str | None):
     columns["obs_status"] = table.column("obs_status") if "obs_status" in kept else missing
     columns["conf_status"] = table.column("conf_status") if "conf_status" in kept else missing
     return pa.table(columns), fmt, found, last_update
+
+
+def _peek_dataset(body: pa.Buffer, position: int) -> str | None:
+    """The dataset named on the first data row, so that errors met while reading can name it."""
+    head = memoryview(body)[: 2 * _MAX_HEADER].tobytes().decode("utf-8", errors="replace")
+    lines = head.splitlines()
+    rows = [line for line in lines[1:3] if line.strip()]
+    fields = next(csv.reader(rows[:1]), [])
+    match = _DATAFLOW.match(fields[position]) if len(fields) > position else None
+    code = match.group(1).lower() if match else None
+    return code if code and _CODE.fullmatch(code) else None
 
 
 def _sdmx_roles(fields: list[str], dataset: str | None) -> tuple[str, list[str | None]]:
