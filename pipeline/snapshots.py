@@ -91,6 +91,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _chronological(snap: Snapshot) -> tuple:
+    # Same Eurostat date and retrieval time: the folder suffix (`.1`, `.2`) says which came later.
+    _, _, suffix = snap.folder.name.partition(".")
+    return (snap.eurostat_last_update, snap.provenance["retrieved_at"], int(suffix or 0))
+
+
 class RawStore:
     """The raw layer of `$PIPELINE_DATA_DIR`: snapshots per dataset, newest first by Eurostat's date."""
 
@@ -113,7 +119,7 @@ class RawStore:
             prov = json.loads(prov_path.read_text(encoding="utf-8"))
             if source is None or prov.get("source") == source:
                 found.append(Snapshot(dataset, child, prov))
-        return sorted(found, key=lambda s: (s.eurostat_last_update, s.provenance["retrieved_at"]))
+        return sorted(found, key=_chronological)
 
     def latest(self, dataset: str, *, source: str | None = None) -> Snapshot | None:
         snaps = self.snapshots(dataset, source=source)
@@ -128,7 +134,9 @@ class RawStore:
         dataset = validate_dataset_code(download.dataset)
         date.fromisoformat(eurostat_last_update[:10])  # refuse anything that is not a date
         for snap in self.snapshots(dataset):
-            if snap.sha256 == download.sha256 and snap.eurostat_last_update == eurostat_last_update:
+            if (snap.sha256, snap.eurostat_last_update, snap.source) == (
+                download.sha256, eurostat_last_update, source
+            ):
                 return snap
 
         base = self.dataset_dir(dataset)
