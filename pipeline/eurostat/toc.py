@@ -97,8 +97,15 @@ def parse_toc(data: bytes) -> dict[str, TocEntry]:
 
 def _dates(column: pa.ChunkedArray, name: str) -> list[date | None]:
     """dd.mm.yyyy strings as dates, computed by pyarrow (thousands of lines)."""
+    text = pc.utf8_trim_whitespace(column)
     try:
-        parsed = pc.strptime(pc.utf8_trim_whitespace(column), format="%d.%m.%Y", unit="s")
-    except pa.ArrowInvalid as error:
-        raise ParseError(f"table of contents has a date that is not dd.mm.yyyy: {error}", column=name) from None
+        parsed = pc.strptime(text, format="%d.%m.%Y", unit="s")
+    except pa.ArrowInvalid:
+        wrong = pc.invert(pc.fill_null(pc.match_substring_regex(text, r"^\d{2}\.\d{2}\.\d{4}$"), True))
+        row = pc.index(wrong, True).as_py()
+        raise ParseError(
+            f"date {text[row].as_py()!r} is not dd.mm.yyyy" if row >= 0 else "a date is not dd.mm.yyyy",
+            line=row + 2 if row >= 0 else None,  # +1 for the header, +1 to count from 1
+            column=name,
+        ) from None
     return pc.cast(parsed, pa.date32()).to_pylist()
