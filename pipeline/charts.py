@@ -80,7 +80,8 @@ def _ranked_panel(ax, ranked: pd.DataFrame, *, focus_geo: str, period: int, eu_v
         ax.legend(loc="lower right", fontsize=7, frameon=False)
     missing = sorted(EU27 - set(ranked["geo"]))
     if missing:
-        ax.text(0, -0.09, "No published figure: " + ", ".join(missing), transform=ax.transAxes, fontsize=6.5)
+        names = ", ".join(country_name(g, "en") for g in missing)
+        ax.text(0, -0.09, f"No published figure: {names}", transform=ax.transAxes, fontsize=6.5)
     ax.set_xlim(0, top * 1.18 if top > 0 else 1)
     ax.set_ylim(-0.7, max(len(ranked), 1) - 0.3)
     ax.set_title(f"EU member states, {period}", fontsize=10)

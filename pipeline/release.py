@@ -20,12 +20,11 @@ import json
 import os
 import re
 import shutil
-import stat
 import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -35,10 +34,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import pipeline
-from pipeline.charts import render_topic_charts
 from pipeline.datasets import validate_dataset_code
 from pipeline.errors import ReleaseError
-from pipeline.key_figures import render_key_figures
 
 INDICATOR_COLUMNS = (
     "indicator_id", "title_en", "title_nl", "title_fr", "topic", "dataset", "series_key", "geo", "time_period",
@@ -245,18 +242,46 @@ def _plain(x: Any) -> Any:
     return x
 
 
+def _lexical_codes(s: pd.Series) -> tuple[list[str], np.ndarray]:
+    """A categorical as (categories sorted as text, codes into them; -1 = NA): independent of category order."""
+    categories = [str(c) for c in s.cat.categories]
+    ordered = sorted(categories)
+    position = {c: i for i, c in enumerate(ordered)}
+    lookup = np.array([position[c] for c in categories] + [-1], dtype="int64")
+    return ordered, lookup[s.cat.codes.to_numpy()]  # code -1 picks the trailing -1
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return pd.Series(_lexical_codes(s)[1], index=s.index)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s
+    return s.astype("string").fillna("\0")
+
+
+def _column_bytes(s: pd.Series) -> bytes:
+    """A stable serialisation of one column's values (not of any file format)."""
+    if pd.api.types.is_float_dtype(s.dtype):
+        values = s.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 and 0.0 alike
+        values[np.isnan(values)] = np.nan  # one NaN bit pattern
+        return b"f" + values.astype("<f8").tobytes()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        ordered, codes = _lexical_codes(s)
+        return b"c" + json.dumps(ordered).encode() + codes.astype("<i8").tobytes()
+    if pd.api.types.is_integer_dtype(s.dtype):
+        missing = s.isna().to_numpy()
+        return b"i" + missing.tobytes() + s.fillna(0).to_numpy(dtype="int64").astype("<i8").tobytes()
+    return b"s" + "\x1f".join("\x00" if pd.isna(v) else str(v) for v in s.tolist()).encode()
+
+
 def _frame_digest(df: pd.DataFrame, sort_by: list[str]) -> str:
     """Hash of a table's data, independent of row order, category order and file bytes."""
-    keyed = df.sort_values(sort_by, key=lambda s: s.astype("string").fillna("\0"), kind="mergesort")
+    # The other columns break ties, so duplicate keys cannot make the order (and the hash) depend on input order.
+    order = list(sort_by) + [c for c in df.columns if c not in sort_by]
+    keyed = df.sort_values(order, key=_sort_key, kind="mergesort")
     h = hashlib.sha256(json.dumps(list(keyed.columns)).encode())
     for col in keyed.columns:
-        s = keyed[col]
-        if pd.api.types.is_float_dtype(s.dtype):
-            values = s.to_numpy(dtype="float64", na_value=np.nan) + 0.0  # -0.0 and 0.0 hash alike
-            values[np.isnan(values)] = np.nan  # one NaN bit pattern
-            h.update(b"f" + values.astype("<f8").tobytes())
-        else:
-            h.update(b"s" + "\x1f".join("\x00" if pd.isna(v) else str(v) for v in s.tolist()).encode())
+        h.update(col.encode() + b"=" + _column_bytes(keyed[col]))
     return h.hexdigest()
 
 
@@ -458,7 +483,7 @@ def _version_id(folder: Path, created: datetime, digest: str) -> str:
         version = f"{stamp:%Y%m%dT%H%M%SZ}-{digest[:8]}"
         if not (folder / version).exists():
             return version
-        stamp = stamp + pd.Timedelta(seconds=1)
+        stamp += timedelta(seconds=1)
 
 
 def _write_version(tmp: Path, meta: dict, tables: dict, observations: dict, revisions: pd.DataFrame,
@@ -502,6 +527,10 @@ def publish_release(
     lock_timeout: float = 60.0,
 ) -> PublishResult:
     """Publish an edition's figures as a new immutable version, unless the latest version has the same data."""
+    # Imported here: report builds that only call read_latest should not pay for matplotlib.
+    from pipeline.charts import render_topic_charts
+    from pipeline.key_figures import render_key_figures
+
     # load
     edition = _edition(edition)
     if source not in SOURCES:
