@@ -414,13 +414,21 @@ _cell = st.one_of(
 
 @settings(max_examples=25, deadline=None)
 @given(
-    series=st.dictionaries(st.tuples(st.sampled_from(["GE10", "10-49"]), _geos), st.lists(_cell, min_size=3, max_size=3), min_size=1, max_size=6)
+    series=st.dictionaries(
+        st.tuples(st.sampled_from(["GE10", "10-49"]), _geos),
+        st.lists(_cell, min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    )
 )
 def test_same_observations_read_alike_from_sdmx_csv_1_2_and_tsv(series):
     """What a statistician reads does not depend on the format Eurostat served."""
     years = [2023, 2024, 2025]
     v1 = ["DATAFLOW,LAST UPDATE,freq,size_emp,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS"]
-    v2 = ["STRUCTURE,STRUCTURE_ID,STRUCTURE_NAME,freq,F,size_emp,S,geo,G,TIME_PERIOD,T,OBS_VALUE,V,OBS_FLAG,O,CONF_STATUS,C"]
+    v2 = [
+        "STRUCTURE,STRUCTURE_ID,STRUCTURE_NAME,freq,F,size_emp,S,geo,G,"
+        "TIME_PERIOD,T,OBS_VALUE,V,OBS_FLAG,O,CONF_STATUS,C"
+    ]
     tsv = ["freq,size_emp,geo\\TIME_PERIOD\t" + "\t".join(f"{y} " for y in years)]
     for (size, geo), cells in sorted(series.items()):
         row = []
@@ -448,3 +456,14 @@ def test_same_observations_read_alike_from_sdmx_csv_1_2_and_tsv(series):
             for r in frame.itertuples()
         ]
         assert got == expected, frame.attrs["format"]
+
+
+def test_observation_without_time_period():
+    error = _error(SDMX1.replace(b"PC_ENT,FR,2023,", b"PC_ENT,FR,,"))
+    assert (error.line, error.column, error.dataset) == (3, "TIME_PERIOD", "isoc_eb_ai")
+
+
+def test_unknown_column_after_time_period_is_refused():
+    data = b"DATAFLOW,LAST UPDATE,geo,TIME_PERIOD,OBS_VALUE,OBS_COMMENT\n"
+    error = _error(data, dataset="isoc_eb_ai")
+    assert (error.line, error.column) == (1, "OBS_COMMENT")

@@ -10,6 +10,7 @@ import zlib
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -172,11 +173,12 @@ def _without_bom(raw: pa.Buffer) -> pa.Buffer:
     return raw.slice(3) if raw.size >= 3 and raw.slice(0, 3).to_pybytes() == _BOM else raw
 
 
-class _Header:
-    """The first line: its text, delimiter and (stripped for TSV) fields."""
+class _Header(NamedTuple):
+    """The first line: its text, delimiter and fields (stripped for TSV)."""
 
-    def __init__(self, text: str, delimiter: str, fields: list[str]):
-        self.text, self.delimiter, self.fields = text, delimiter, fields
+    text: str
+    delimiter: str
+    fields: list[str]
 
 
 def _header(body: pa.Buffer, dataset: str | None) -> _Header:
@@ -193,12 +195,10 @@ def _header(body: pa.Buffer, dataset: str | None) -> _Header:
             dataset=dataset,
             line=1,
         ) from None
-    delimiter = "\t" if "\t" in text else ","
-    fields = next(csv.reader([text], delimiter=delimiter), [""])
-    if delimiter == "\t":
-        # TSV header cells carry trailing spaces ("2015 ").
-        fields = [field.strip() for field in fields]
-    return _Header(text, delimiter, fields)
+    if "\t" in text:
+        # TSV: no quoting, and header cells carry trailing spaces ("2015 ").
+        return _Header(text, "\t", [field.strip() for field in text.split("\t")])
+    return _Header(text, ",", next(csv.reader([text]), [""]))
 
 
 def _not_eurostat(header: str) -> str:
@@ -409,7 +409,11 @@ def _read_tsv(body: pa.Buffer, header: _Header, dataset: str | None):
             column=key,
         )
     # Cells are split period by period (column-major), then reordered series by series.
-    cells = pa.concat_arrays([table.column(name).combine_chunks() for name in names[1:]]) if n_series else pa.array([], pa.string())
+    cells = (
+        pa.concat_arrays([table.column(name).combine_chunks() for name in names[1:]])
+        if n_series
+        else pa.array([], pa.string())
+    )
     values, flags = _split_cells(cells, body, dataset, n_series, periods)
     series_major = (np.arange(n_series)[:, None] + np.arange(n_periods)[None, :] * n_series).ravel()
     series_of_row = np.repeat(np.arange(n_series), n_periods)
