@@ -27,6 +27,8 @@ def _materialize(edition: int, env: dict[str, str]) -> int:
     cmd = [
         sys.executable, "-m", "dagster", "asset", "materialize",
         "-m", "assets.definitions", "--select", SELECTION,
+        # One process: the graph is small and a subprocess per step costs seconds of imports each.
+        "--config-json", '{"execution": {"config": {"in_process": {}}}}',
     ]
     if partitioned():
         cmd += ["--partition", str(edition)]

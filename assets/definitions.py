@@ -8,14 +8,15 @@ from dagster import Definitions
 
 from assets.ingest import eurostat_catalogue, observation_assets, raw_assets
 from assets.io import ParquetIOManager
-from assets.resources import EurostatApi, PipelineStore
+from assets.overview import indicators, rankings, release
+from assets.resources import EurostatApi, OverviewSettings, PipelineStore
 from pipeline.config import settings_from_env
 
 settings = settings_from_env()
 data_dir = settings.data_dir.resolve()
 
 defs = Definitions(
-    assets=[eurostat_catalogue, *raw_assets, *observation_assets],
+    assets=[eurostat_catalogue, *raw_assets, *observation_assets, rankings, indicators, release],
     resources={
         "eurostat": EurostatApi(base_url=settings.base_url),
         "store": PipelineStore(
@@ -23,6 +24,7 @@ defs = Definitions(
             source=os.environ.get("PIPELINE_SOURCE", "eurostat"),
             force_download=os.environ.get("PIPELINE_FORCE_DOWNLOAD", "") == "1",
         ),
+        "overview": OverviewSettings(focus_geo=settings.focus_geo),
         "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
     },
 )

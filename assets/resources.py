@@ -43,3 +43,9 @@ class PipelineStore(ConfigurableResource):
 
     def raw(self) -> RawStore:
         return RawStore(self.path)
+
+
+class OverviewSettings(ConfigurableResource):
+    """What the overview is about."""
+
+    focus_geo: str = Field(default="BE", description="FOCUS_GEO: the EU member the overview is about")

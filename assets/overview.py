@@ -1,0 +1,206 @@
+"""Edition-level assets: rankings, indicators and the release of one edition of the overview.
+
+An edition is named by its publication year (edition 2026 reports survey year 2025); it is the
+partition key. The maths is in `pipeline.indicators`, the publishing in `pipeline.release`.
+"""
+
+import base64
+
+import pandas as pd
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetIn,
+    AssetKey,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    TimeWindowPartitionsDefinition,
+    asset,
+)
+
+from assets.ingest import OWNERS, observations_key
+from assets.metadata import markdown_table
+from assets.resources import OverviewSettings, PipelineStore
+from pipeline.catalogue import load_catalogue, resolve_catalogue
+from pipeline.errors import PipelineError
+from pipeline.indicators import (
+    compute_indicators,
+    compute_rankings,
+    implausible_jumps,
+    missing_headline_values,
+    percent_out_of_range,
+    ranking_universe_problems,
+)
+from pipeline.release import presentation_from_catalogue, publish_release
+from schemas.indicators import validate_indicators, validate_rankings
+
+# Edition 2021 is the first with the AI module; `end_offset=1` makes the current year's edition
+# available from 1 January (Eurostat publishes its survey year N-1 during year N).
+editions = TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", start="2021", end_offset=1)
+
+CATALOGUE = load_catalogue()
+OBSERVATION_INS = {f"obs_{code}": AssetIn(key=observations_key(code)) for code in sorted(CATALOGUE.datasets)}
+
+
+def _observations(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name.removeprefix("obs_"): df for name, df in inputs.items()}
+
+
+def _edition(context: AssetExecutionContext) -> int:
+    return int(context.partition_key)
+
+
+def _check(name: str, problems: pd.DataFrame | list, *, passed: str, blocking_severity=AssetCheckSeverity.ERROR):
+    failed = len(problems) > 0
+    metadata = {"problems": len(problems)}
+    if failed:
+        metadata["details"] = (
+            markdown_table(problems, max_rows=20) if isinstance(problems, pd.DataFrame)
+            else MetadataValue.md("\n".join(f"- {p}" for p in problems[:20]))
+        )
+    return AssetCheckResult(
+        check_name=name, passed=not failed, severity=blocking_severity,
+        description=passed if not failed else f"{len(problems)} problem(s)", metadata=metadata,
+    )
+
+
+@asset(
+    group_name="indicators",
+    owners=OWNERS,
+    partitions_def=editions,
+    ins=OBSERVATION_INS,
+    check_specs=[
+        AssetCheckSpec("ranking_universe_is_eu27", asset="rankings", blocking=True,
+                       description="Only the 27 member states are ranked; no aggregate or non-member slipped in."),
+        AssetCheckSpec("percentages_within_0_100", asset="rankings", blocking=True,
+                       description="Every percentage ranked lies within 0-100."),
+    ],
+    description=(
+        "Every EU member with a value, per catalogue indicator and period, ranked (1 = best, ties share "
+        "the lowest rank); confidential or missing members are left out and counted."
+    ),
+)
+def rankings(context: AssetExecutionContext, overview: OverviewSettings, **observation_inputs):
+    edition = _edition(context)
+    observations = _observations(observation_inputs)
+    try:
+        resolve_catalogue(CATALOGUE, observations)
+        table = validate_rankings(compute_rankings(CATALOGUE, observations, edition, overview.focus_geo))
+    except PipelineError as err:
+        raise Failure(description=str(err)) from err
+    yield Output(table, metadata={"rows": len(table), "indicators": int(table["indicator_id"].nunique())})
+    yield _check("ranking_universe_is_eu27", ranking_universe_problems(table),
+                 passed="every ranked geo is one of the 27 members")
+    yield _check("percentages_within_0_100", percent_out_of_range(table), passed="all percentages within 0-100")
+
+
+def headline_figures(table: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """The focus country's headline figures of an edition: value, EU27, rank."""
+    periods = {spec.id: CATALOGUE.reporting_period(spec, edition) for spec in CATALOGUE.headline}
+    rows = table[table["indicator_id"].isin(list(periods))]
+    rows = rows[rows["time_period"] == rows["indicator_id"].map(periods)]
+    shown = rows[["indicator_id", "time_period", "value", "obs_status", "eu_value", "rank", "n_ranked"]].copy()
+    shown["value"] = shown["value"].round(2)
+    shown["eu_value"] = shown["eu_value"].round(2)
+    return shown
+
+
+@asset(
+    group_name="indicators",
+    owners=OWNERS,
+    partitions_def=editions,
+    ins={"rankings": AssetIn(), **OBSERVATION_INS},
+    check_specs=[
+        AssetCheckSpec("headline_values_present", asset="indicators", blocking=True,
+                       description="The focus country has a value for every headline indicator of the edition."),
+        AssetCheckSpec("percentages_within_0_100", asset="indicators", blocking=True,
+                       description="Focus values, EU values and changes stay within 0-100 where a percentage."),
+        AssetCheckSpec("plausible_change", asset="indicators", blocking=False,
+                       description="Warns when a value jumps by more than 15 percentage points from the previous period."),
+    ],
+    description=(
+        "The focus country's figure per catalogue indicator and period: value and flags, EU27 value, "
+        "difference from the EU, previous period and change, rank among the 27."
+    ),
+)
+def indicators(context: AssetExecutionContext, overview: OverviewSettings, rankings: pd.DataFrame,
+               **observation_inputs):
+    edition = _edition(context)
+    observations = _observations(observation_inputs)
+    try:
+        table = validate_indicators(
+            compute_indicators(CATALOGUE, observations, edition, overview.focus_geo, rankings=rankings)
+        )
+    except PipelineError as err:
+        raise Failure(description=str(err)) from err
+    yield Output(table, metadata={
+        "rows": len(table),
+        "focus_geo": overview.focus_geo,
+        "headline figures": markdown_table(headline_figures(table, edition), max_rows=50),
+    })
+    yield _check("headline_values_present", missing_headline_values(table, CATALOGUE, edition),
+                 passed=f"{overview.focus_geo} has a value for every headline indicator")
+    yield _check("percentages_within_0_100", percent_out_of_range(table), passed="all percentages within 0-100")
+    yield _check("plausible_change", implausible_jumps(table), passed="no jump above 15 percentage points",
+                 blocking_severity=AssetCheckSeverity.WARN)
+
+
+def _inputs(observations: dict[str, pd.DataFrame]) -> list[dict]:
+    return [
+        {
+            "dataset": code,
+            "url": df.attrs.get("url"),
+            "retrieved_at": df.attrs.get("retrieved_at"),
+            "eurostat_last_update": df.attrs.get("eurostat_last_update"),
+            "sha256": df.attrs.get("snapshot_sha256"),
+            "bytes": df.attrs.get("snapshot_bytes"),
+            "rows": len(df),
+            "source": df.attrs.get("source"),
+        }
+        for code, df in sorted(observations.items())
+    ]
+
+
+@asset(
+    group_name="release",
+    owners=OWNERS,
+    partitions_def=editions,
+    ins={"indicators": AssetIn(), "rankings": AssetIn(), **OBSERVATION_INS},
+    description=(
+        "The versioned, immutable release of the edition under releases/<edition>/<version>/ with "
+        "latest.json; a re-run on identical inputs publishes nothing new."
+    ),
+)
+def release(context: AssetExecutionContext, store: PipelineStore, overview: OverviewSettings,
+            indicators: pd.DataFrame, rankings: pd.DataFrame, **observation_inputs) -> MaterializeResult:
+    edition = _edition(context)
+    observations = _observations(observation_inputs)
+    try:
+        result = publish_release(
+            store.path, edition,
+            indicators=indicators, rankings=rankings, observations=observations,
+            inputs=_inputs(observations), focus_geo=overview.focus_geo,
+            catalogue_hash=CATALOGUE.sha256, presentation=presentation_from_catalogue(CATALOGUE, edition),
+            source=store.source,
+        )
+    except PipelineError as err:
+        raise Failure(description=str(err)) from err
+    context.log.info(result.message)
+    charts = sorted((result.path / "charts").glob("*.png"))
+    metadata = {
+        "version": result.version,
+        "published": result.published,
+        "message": result.message,
+        "path": MetadataValue.path(str(result.path)),
+        "source": store.source,
+        "revisions": int(result.revisions.get("count", 0)),
+        "key figures": markdown_table(headline_figures(indicators, edition), max_rows=50),
+    }
+    if charts:
+        png = base64.b64encode(charts[0].read_bytes()).decode("ascii")
+        metadata["chart"] = MetadataValue.md(f"![{charts[0].stem}](data:image/png;base64,{png})")
+    return MaterializeResult(metadata=metadata)
