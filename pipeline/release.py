@@ -183,8 +183,8 @@ def _typed(table: pd.DataFrame, columns: tuple[str, ...], name: str) -> pd.DataF
         except (TypeError, ValueError) as exc:
             bad = out[col][pd.to_numeric(out[col], errors="coerce").isna() & out[col].notna()]
             where = f" (row {bad.index[0]}: {bad.iloc[0]!r})" if len(bad) else ""
-            raise ReleaseError(f"{name}: column {col!r} cannot be stored as {_INT_COLUMNS.get(col, 'float64')}"
-                               f"{where}: {exc}") from None
+            target = _INT_COLUMNS.get(col) or ("float64" if col in _FLOAT_COLUMNS else "bool" if col == "is_focus" else "text")
+            raise ReleaseError(f"{name}: column {col!r} cannot be stored as {target}{where}: {exc}") from None
     return out
 
 
@@ -409,7 +409,8 @@ def _parquet(df: pd.DataFrame, metadata: Mapping[str, str]) -> bytes:
 
 
 def _json_bytes(obj: Any) -> bytes:
-    return (json.dumps(obj, indent=2, ensure_ascii=False, default=_plain) + "\n").encode("utf-8")
+    # allow_nan=False: a NaN would make the file invalid JSON; figures that are not available are null.
+    return (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=_plain) + "\n").encode("utf-8")
 
 
 def _make_writable(path: Path) -> None:
@@ -560,7 +561,8 @@ def publish_release(
                                  manifest.get("revisions", {}), manifest)
 
         # process
-        created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        created = now or datetime.now(timezone.utc)
+        created = (created.replace(tzinfo=timezone.utc) if created.tzinfo is None else created).astimezone(timezone.utc)
         version = _version_id(folder, created, digest)
         revisions, summary = _revisions(folder, edition, _figures(tables["indicators"], tables["rankings"]))
         sources = {code: info | ({"source": "sample"} if source == "sample" else {})
