@@ -194,6 +194,8 @@ def test_killed_publish_leaves_the_previous_release_untouched(tmp_path):
     assert work_dir.parent == edition_dir and work_dir.name.startswith(".tmp-") and work_dir.is_dir()
 
     assert (edition_dir / "latest.json").read_bytes() == pointer_before
+    visible = sorted(p.name for p in edition_dir.iterdir() if not p.name.startswith("."))
+    assert visible == sorted([first.version, "latest.json"])  # no partial version under a real name
     assert list_versions(tmp_path, EDITION) == [first.version]
     assert read_latest(tmp_path, EDITION) == first.path
     check_complete(first.path)
