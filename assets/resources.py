@@ -18,6 +18,7 @@ class EurostatApi(ConfigurableResource):
     connect_timeout: float = 5.0
     read_timeout: float = 120.0
     retries: int = Field(default=5, description="urllib3 retries on 429/5xx and connection errors")
+    backoff_factor: float = Field(default=1.0, description="urllib3 exponential backoff factor, seconds")
     async_deadline: float = Field(default=900.0, description="seconds to wait for an asynchronous extraction")
 
     def client(self) -> EurostatClient:
@@ -26,6 +27,7 @@ class EurostatApi(ConfigurableResource):
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             retries=self.retries,
+            backoff_factor=self.backoff_factor,
             async_deadline=self.async_deadline,
         )
 

@@ -1,0 +1,155 @@
+"""The real Dagster materialisation of the whole graph against the loopback Eurostat server."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dagster import AssetKey, materialize
+
+from assets.definitions import defs
+from assets.io import ParquetIOManager
+from assets.resources import EurostatApi, OverviewSettings, PipelineStore
+from pipeline.datasets import DATASETS
+from pipeline.release import read_latest
+from pipeline.sample import write_sample_mirror
+from tests.eurostat_server import EurostatTestServer, Respond, data_route
+
+pytestmark = pytest.mark.integration
+EDITION = 2026
+ALL_ASSETS = list(defs.assets)
+
+
+def _mirror(root: Path, last_update: date) -> dict[str, bytes]:
+    write_sample_mirror(root, last_year=EDITION - 1, last_update=last_update)
+    files = {code: (root / "data" / f"{code}.sdmx.csv.gz").read_bytes() for code in DATASETS}
+    files["__toc__"] = (root / "toc_en.txt").read_bytes()
+    return files
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> dict[str, bytes]:
+    return _mirror(tmp_path_factory.mktemp("mirror"), date(2026, 2, 27))
+
+
+@pytest.fixture(scope="module")
+def later_sample(tmp_path_factory) -> dict[str, bytes]:
+    """The same data, as if Eurostat had updated every dataset on 15 June."""
+    return _mirror(tmp_path_factory.mktemp("mirror-later"), date(2026, 6, 15))
+
+
+def _serve(files: dict[str, bytes]) -> EurostatTestServer:
+    return EurostatTestServer(
+        datasets={k: v for k, v in files.items() if k != "__toc__"}, toc=files["__toc__"]
+    )
+
+
+def _run(server: EurostatTestServer, data_dir: Path, *, focus: str = "BE"):
+    return materialize(
+        ALL_ASSETS,
+        partition_key=str(EDITION),
+        raise_on_error=False,
+        resources={
+            "eurostat": EurostatApi(base_url=server.base_url, retries=2, backoff_factor=0.01, read_timeout=10),
+            "store": PipelineStore(data_dir=str(data_dir), source="sample"),
+            "overview": OverviewSettings(focus_geo=focus),
+            "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
+        },
+    )
+
+
+def _materialised(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+
+
+def _metadata(result, key: str) -> dict:
+    (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == key]
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_path):
+    with _serve(sample) as server:
+        first = _run(server, tmp_path)
+        assert first.success
+        assert _materialised(first) == {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+        first_bytes = server.bytes_served(data_route(""))
+        assert first_bytes == sum(len(v) for k, v in sample.items() if k != "__toc__")
+
+        for code in DATASETS:
+            (folder,) = (tmp_path / "raw" / "eurostat" / code).iterdir()
+            assert folder.name == "2026-02-27"
+            assert (folder / "data.csv.gz").read_bytes() == sample[code]  # bytes as served
+            prov = json.loads((folder / "provenance.json").read_text())
+            assert prov["source"] == "sample" and prov["url"].startswith(server.base_url)
+            meta = _metadata(first, f"observations/{code}")
+            assert meta["rows"] == len(gzip.decompress(sample[code]).splitlines()) - 1
+            assert meta["geos"] == 37 and meta["source"] == "sample" and "| dataset |" in meta["preview"]
+
+        obs = pd.read_parquet(tmp_path / "assets" / "observations" / "isoc_eb_ai.parquet")
+        assert obs.attrs["snapshot_sha256"] == json.loads(
+            (tmp_path / "raw/eurostat/isoc_eb_ai/2026-02-27/provenance.json").read_text())["sha256"]
+        release = read_latest(tmp_path, EDITION)
+        manifest = json.loads((release / "manifest.json").read_text())
+        assert manifest["source"] == "sample"
+        assert set(manifest["inputs"]) == set(DATASETS)
+        assert "| ai_any_all_enterprises | 2025 |" in _metadata(first, "release")["key figures"]
+
+        server.reset_counters()
+        second = _run(server, tmp_path)
+        assert second.success
+        assert server.bytes_served(data_route("")) == 0
+        assert server.request_count(data_route("")) == 0
+        assert _metadata(second, "raw/isoc_eb_ai")["message"] == "isoc_eb_ai unchanged since 2026-02-27"
+        assert _metadata(second, "release")["published"] is False
+        assert read_latest(tmp_path, EDITION) == release
+
+
+def test_values_out_of_range_block_everything_downstream_and_keep_the_release(sample, later_sample, tmp_path):
+    with _serve(sample) as server:
+        assert _run(server, tmp_path).success
+    before = (tmp_path / "releases" / str(EDITION) / "latest.json").read_bytes()
+
+    text = gzip.decompress(later_sample["isoc_eb_ai"]).decode()
+    line = next(l for l in text.split("\r\n") if ",E_AI_TANY,PC_ENT,BE,2025," in l and ",GE10," in l)
+    fields = line.split(",")
+    fields[-3] = "130.00"
+    broken = dict(later_sample, isoc_eb_ai=gzip.compress(text.replace(line, ",".join(fields)).encode(), mtime=0))
+    with _serve(broken) as server:
+        result = _run(server, tmp_path)
+
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["observations__isoc_eb_ai"]
+    message = failures[0].event_specific_data.error.message
+    assert "isoc_eb_ai" in message and "value" in message and "130" in message
+    materialised = _materialised(result)
+    assert "raw/isoc_eb_ai" in materialised  # the bytes Eurostat served are kept as evidence
+    assert not {"observations/isoc_eb_ai", "rankings", "indicators", "release"} & materialised
+    assert (tmp_path / "releases" / str(EDITION) / "latest.json").read_bytes() == before
+
+
+def test_unknown_dataset_fails_naming_it_and_publishes_nothing(sample, tmp_path):
+    with _serve(sample) as server:
+        server.script(data_route("isoc_ec_evals"), [], then=Respond(404))
+        result = _run(server, tmp_path)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert failure.step_key == "raw__isoc_ec_evals"
+    assert "unknown dataset" in failure.event_specific_data.error.message.lower()
+    assert "isoc_ec_evals" in failure.event_specific_data.error.message
+    assert not (tmp_path / "releases").exists()
+
+
+def test_transient_503_is_retried_and_another_focus_country_works(sample, tmp_path):
+    with _serve(sample) as server:
+        server.script(data_route("isoc_e_dii"), [Respond(503), Respond(503)])
+        result = _run(server, tmp_path, focus="EL")
+        assert result.success
+        assert server.request_count(data_route("isoc_e_dii")) == 3
+    indicators = pd.read_parquet(tmp_path / "assets" / "indicators" / f"{EDITION}.parquet")
+    assert set(indicators["geo"]) == {"EL"}
+    assert indicators["series_key"].str.endswith(".EL").all()
