@@ -8,6 +8,7 @@ code at it; a live run never falls back to the sample.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -21,6 +22,10 @@ from pipeline.eurostat.mirror import MirrorServer
 from pipeline.sample import write_sample_mirror
 
 SELECTION = "*"
+RUN_CONFIG = {
+    "execution": {"config": {"in_process": {}}},
+    "loggers": {"console": {"config": {"log_level": "INFO"}}},
+}
 
 
 def _materialize(edition: int, env: dict[str, str]) -> int:
@@ -28,12 +33,28 @@ def _materialize(edition: int, env: dict[str, str]) -> int:
         sys.executable, "-m", "dagster", "asset", "materialize",
         "-m", "assets.definitions", "--select", SELECTION,
         # One process: the graph is small and a subprocess per step costs seconds of imports each.
-        "--config-json", '{"execution": {"config": {"in_process": {}}}}',
+        "--config-json", json.dumps(RUN_CONFIG),
     ]
     if partitioned():
         cmd += ["--partition", str(edition)]
     print("+", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, env=env)
+    code = subprocess.call(cmd, env=env)
+    if code == 0:
+        _summary(Path(env.get("PIPELINE_DATA_DIR", "./data")), edition)
+    return code
+
+
+def _summary(data_dir: Path, edition: int) -> None:
+    """Where the release is, and its English key figures: what a user looks at first."""
+    from pipeline.release import read_latest
+
+    version = read_latest(data_dir, edition)
+    print(f"\nrelease {edition}: {version}")
+    figures = json.loads((version / "key_figures.json").read_text(encoding="utf-8"))
+    if figures.get("sample_label"):
+        print(figures["sample_label"]["en"])
+    for figure in figures["key_figures"]:
+        print(f"- {figure['sentences']['en']}")
 
 
 def partitioned() -> bool:
