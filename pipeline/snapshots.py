@@ -12,6 +12,7 @@ sees a half-written snapshot; it is never modified afterwards.
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import logging
@@ -19,6 +20,8 @@ import os
 import shutil
 import uuid
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -91,6 +94,17 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Exclusive flock on `<dataset>/.lock`; the kernel releases it when a holder is killed."""
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _chronological(snap: Snapshot) -> tuple:
     # Same Eurostat date and retrieval time: the folder suffix (`.1`, `.2`) says which came later.
     _, _, suffix = snap.folder.name.partition(".")
@@ -133,14 +147,27 @@ class RawStore:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
         dataset = validate_dataset_code(download.dataset)
         date.fromisoformat(eurostat_last_update[:10])  # refuse anything that is not a date
+        base = self.dataset_dir(dataset)
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            # Two runs may store the same update at once: the lock makes the second one find
+            # the first one's snapshot, and keeps clean_temporary off a live work folder.
+            with _locked(base):
+                return self._write_locked(base, dataset, download, eurostat_last_update, source)
+        except OSError as exc:  # a full disk, a read-only volume: say which dataset and where
+            raise PipelineError(
+                f"dataset {dataset}: could not store the snapshot under {base}: {exc.strerror or exc}; "
+                "the snapshots already stored are untouched"
+            ) from exc
+
+    def _write_locked(self, base: Path, dataset: str, download: "Download", eurostat_last_update: str,
+                      source: str) -> Snapshot:
         for snap in self.snapshots(dataset):
             if (snap.sha256, snap.eurostat_last_update, snap.source) == (
                 download.sha256, eurostat_last_update, source
             ):
                 return snap
 
-        base = self.dataset_dir(dataset)
-        base.mkdir(parents=True, exist_ok=True)
         name = eurostat_last_update[:10]
         n = 1
         # A second snapshot with the same Eurostat date (Eurostat updates at 11:00 and 23:00, the
@@ -163,8 +190,8 @@ class RawStore:
             "pipeline_version": PIPELINE_VERSION,
         }
         tmp = base / f".tmp-{uuid.uuid4().hex}"
-        tmp.mkdir()
         try:
+            tmp.mkdir()
             _fsync_write(tmp / file_name, download.body)
             _fsync_write(
                 tmp / "provenance.json",
@@ -184,9 +211,10 @@ class RawStore:
         folder = self.dataset_dir(dataset)
         removed = 0
         if folder.is_dir():
-            for child in folder.glob(".tmp-*"):
-                shutil.rmtree(child, ignore_errors=True)
-                removed += 1
+            with _locked(folder):  # a folder being written now belongs to a live run: wait for it
+                for child in folder.glob(".tmp-*"):
+                    shutil.rmtree(child, ignore_errors=True)
+                    removed += 1
         return removed
 
 
