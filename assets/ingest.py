@@ -25,7 +25,7 @@ from dagster import (
 
 from assets.metadata import markdown_table
 from assets.resources import EurostatApi, PipelineStore
-from pipeline.datasets import DATASETS
+from pipeline.datasets import DATASETS, dataset_spec
 from pipeline.errors import EurostatUnavailable, PipelineError, ValidationFailed
 from pipeline.eurostat import read_observations
 from pipeline.eurostat.toc import TocEntry, parse_toc
@@ -93,7 +93,7 @@ def _toc_entry(catalogue: pd.DataFrame, dataset: str) -> TocEntry | None:
 
 
 def build_raw_asset(dataset: str) -> AssetsDefinition:
-    spec = DATASETS[dataset]
+    spec = dataset_spec(dataset)  # refuses a code that could reach a path or URL
 
     @asset(
         key=raw_key(dataset),
@@ -157,7 +157,7 @@ def _observations_type(dataset: str) -> DagsterType:
 
 
 def build_observations_asset(dataset: str) -> AssetsDefinition:
-    spec = DATASETS[dataset]
+    spec = dataset_spec(dataset)  # refuses a code that could reach a path or URL
 
     @asset(
         key=observations_key(dataset),

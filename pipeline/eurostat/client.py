@@ -336,6 +336,13 @@ class EurostatClient:
                 f"(first line {_first_line(head)!r})",
                 dataset=dataset, url=url,
             )
+        # A misrouted mirror or proxy cache could serve another dataset under this URL.
+        served = _served_dataset(head)
+        if served is not None and served != dataset:
+            raise UnexpectedResponse(
+                f"dataset {dataset}: {url} answered with the data of dataset {served}",
+                dataset=dataset, url=url,
+            )
 
     def _xml(self, body: bytes, *, dataset: str | None, url: str) -> ET.Element:
         if body[:2] == GZIP_MAGIC:
@@ -544,6 +551,19 @@ def _strip_bom(head: bytes) -> bytes:
 
 def _first_line(head: bytes) -> str:
     return _strip_bom(head).split(b"\n", 1)[0][:120].decode("utf-8", "replace").rstrip("\r")
+
+
+def _served_dataset(head: bytes) -> str | None:
+    """The dataset the first data row's dataflow names (ESTAT:ISOC_EB_AI(1.0) -> isoc_eb_ai), if any."""
+    lines = _strip_bom(head).decode("utf-8", "replace").splitlines()
+    if len(lines) < 2:
+        return None
+    at = 0 if lines[0].startswith("DATAFLOW,") else 1  # SDMX-CSV 2.0: STRUCTURE,STRUCTURE_ID,...
+    fields = lines[1].split(",")
+    if len(fields) <= at:
+        return None
+    match = re.fullmatch(r"[A-Za-z0-9_.]+:([A-Za-z0-9_]+)(?:\$[A-Za-z0-9_]+)?\([^()]*\)", fields[at].strip('"'))
+    return match.group(1).lower() if match else None
 
 
 def _looks_like_xml(head: bytes) -> bool:
