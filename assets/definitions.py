@@ -1,4 +1,4 @@
-"""The code location: every asset, resource and IO manager of the overview pipeline."""
+"""The code location: every asset, resource and IO manager of the overview pipeline, and its automation."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 
 from dagster import Definitions
 
+from assets.automation import eurostat_updates, overview_edition_job, yearly_edition
 from assets.ingest import eurostat_catalogue, observation_assets, raw_assets
 from assets.io import ParquetIOManager
 from assets.overview import indicators, rankings, release
@@ -17,6 +18,9 @@ data_dir = settings.data_dir.resolve()
 
 defs = Definitions(
     assets=[eurostat_catalogue, *raw_assets, *observation_assets, rankings, indicators, release],
+    jobs=[overview_edition_job],
+    schedules=[yearly_edition],
+    sensors=[eurostat_updates],
     resources={
         "eurostat": EurostatApi(base_url=settings.base_url),
         "store": PipelineStore(

@@ -310,6 +310,20 @@ def content_hash(
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def vintage_note(edition: int, provenance: Mapping[str, Mapping]) -> str | None:
+    """A note when an edition is built from data retrieved after its publication year (a past edition)."""
+    retrieved = sorted(str(info.get("retrieved_at") or "")[:10] for info in provenance.values())
+    retrieved = [day for day in retrieved if day]
+    if not retrieved or int(retrieved[-1][:4]) <= edition:
+        return None
+    updates = sorted(str(info.get("eurostat_last_update") or "")[:10] for info in provenance.values())
+    updates = [day for day in updates if day]
+    span = f"{updates[0]} to {updates[-1]}" if updates and updates[0] != updates[-1] else (updates or ["unknown"])[0]
+    # Eurostat keeps no vintages: a past edition can only be rebuilt from the data it serves today.
+    return (f"past edition: edition {edition} built from the data Eurostat served on {retrieved[-1]} "
+            f"(last updates {span}), not the data of {edition}; figures include Eurostat's revisions since")
+
+
 def _figures(indicators: pd.DataFrame, rankings: pd.DataFrame) -> pd.DataFrame:
     """Every member's figure (rankings) plus the focus rows (indicators: also values that are withheld)."""
     cols = ["indicator_id", "geo", "time_period", "value", "obs_status", "conf_status"]
@@ -596,6 +610,7 @@ def publish_release(
                 "inputs": provenance,
                 "files": files,
                 "revisions": summary,
+                "note": vintage_note(edition, provenance),
             }
             _save(tmp, "manifest.json", _json_bytes(manifest))
             _seal(tmp)
