@@ -22,7 +22,7 @@ DEFAULT_PERIOD_OFFSET = -1
 
 _ID = re.compile(r"[a-z0-9_]+")
 _REQUIRED = ("id", "topic", "headline", "dataset", "series", "higher_is_better", "title")
-_ALLOWED = frozenset(_REQUIRED + ("period_offset",))
+_ALLOWED = frozenset(_REQUIRED + ("period_offset", "first_period"))
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,11 @@ class IndicatorSpec:
     higher_is_better: bool
     period_offset: int
     title: Mapping[str, str] = field(hash=False)
+    first_period: int | None = None  # the first period Eurostat surveyed (a series new to the survey)
+
+    def surveyed(self, period: int) -> bool:
+        """Whether Eurostat surveyed this series for `period` (editions before its first have no figure)."""
+        return self.first_period is None or int(period) >= self.first_period
 
     @property
     def unit(self) -> str:
@@ -205,6 +210,9 @@ def _parse_entry(
     offset = entry.get("period_offset", DEFAULT_PERIOD_OFFSET)
     if isinstance(offset, bool) or not isinstance(offset, int) or not -10 <= offset <= 0:
         problems.append(f"{label}: field 'period_offset' must be an integer between -10 and 0, got {offset!r}")
+    first = entry.get("first_period")
+    if first is not None and (isinstance(first, bool) or not isinstance(first, int) or not 1990 <= first <= 2100):
+        problems.append(f"{label}: field 'first_period' must be a year, got {first!r}")
 
     dataset = entry.get("dataset")
     if "dataset" in entry and dataset not in DATASETS:
@@ -230,6 +238,7 @@ def _parse_entry(
         higher_is_better=entry["higher_is_better"],
         period_offset=offset,
         title=title,
+        first_period=first,
     )
 
 

@@ -117,7 +117,9 @@ def list_versions(data_dir: str | os.PathLike, edition: int | str) -> list[str]:
 def presentation_from_catalogue(catalogue, edition: int | str) -> Presentation:
     """Presentation of an edition from a `pipeline.catalogue.Catalogue` (headlines, periods, topic titles)."""
     return Presentation(
-        headline_ids=tuple(spec.id for spec in catalogue.headline),
+        # A past edition shows no headline for a series Eurostat had not surveyed yet.
+        headline_ids=tuple(spec.id for spec in catalogue.headline
+                           if spec.surveyed(catalogue.reporting_period(spec, edition))),
         reporting_periods={spec.id: catalogue.reporting_period(spec, int(edition)) for spec in catalogue.indicators},
         topics={topic.id: dict(topic.title) for topic in catalogue.topics},
     )

@@ -1,0 +1,113 @@
+"""Editions: a past edition's release says it was built from today's data; a failed blocking check keeps `latest`."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from dagster import materialize
+
+from assets.definitions import defs
+from assets.io import ParquetIOManager
+from assets.resources import EurostatApi, OverviewSettings, PipelineStore
+from pipeline.catalogue import DEFAULT_PATH, load_catalogue
+from pipeline.datasets import DATASETS
+from pipeline.errors import CatalogueError
+from pipeline.indicators import missing_headline_values
+from pipeline.release import presentation_from_catalogue, vintage_note
+from pipeline.sample import write_sample_mirror
+from tests.eurostat_server import EurostatTestServer
+
+EDITION = 2026
+CATALOGUE = load_catalogue()
+
+
+def _inputs(retrieved: str, updated: str) -> dict[str, dict]:
+    return {code: {"retrieved_at": retrieved, "eurostat_last_update": updated} for code in ("isoc_eb_ai", "isoc_e_dii")}
+
+
+def test_a_past_edition_built_today_carries_a_note_and_the_current_one_none():
+    note = vintage_note(2025, _inputs("2026-11-30T23:15:00+00:00", "2026-02-27"))
+    assert note.startswith("past edition: edition 2025 built from the data Eurostat served on 2026-11-30")
+    assert "last updates 2026-02-27" in note and "revisions" in note
+    assert vintage_note(2026, _inputs("2026-11-30T23:15:00+00:00", "2026-02-27")) is None
+    assert vintage_note(2025, _inputs("2025-12-01T10:00:00+00:00", "2025-11-28")) is None
+    mixed = {"isoc_eb_ai": {"retrieved_at": "2027-01-02T00:00:00Z", "eurostat_last_update": "2026-12-15"},
+             "isoc_e_dii": {"retrieved_at": "2026-12-30T00:00:00Z", "eurostat_last_update": "2026-02-27"}}
+    assert "served on 2027-01-02 (last updates 2026-02-27 to 2026-12-15)" in vintage_note(2026, mixed)
+
+
+def test_a_series_first_surveyed_in_2025_is_no_headline_of_edition_2025():
+    genai = CATALOGUE.by_id["genai_any_purpose"]
+    assert genai.first_period == 2025 and genai.headline
+    assert not genai.surveyed(2024) and genai.surveyed(2025)
+    assert "genai_any_purpose" not in presentation_from_catalogue(CATALOGUE, 2025).headline_ids
+    assert "genai_any_purpose" in presentation_from_catalogue(CATALOGUE, 2026).headline_ids
+    empty = pd.DataFrame(columns=["indicator_id", "time_period", "value", "obs_status", "conf_status"])
+    assert "genai_any_purpose" not in set(missing_headline_values(empty, CATALOGUE, 2025)["indicator_id"])
+    assert "genai_any_purpose" in set(missing_headline_values(empty, CATALOGUE, 2026)["indicator_id"])
+
+
+def test_first_period_must_be_a_year(tmp_path):
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    broken = tmp_path / "catalogue.yaml"
+    broken.write_text(text.replace("first_period: 2025", "first_period: soon", 1))
+    with pytest.raises(CatalogueError, match="first_period"):
+        load_catalogue(broken)
+
+
+# ------------------------------------------------------------------------- blocking asset check
+
+
+def _mirror(root: Path, last_update: date) -> dict[str, bytes]:
+    write_sample_mirror(root, last_year=EDITION - 1, last_update=last_update)
+    files = {code: (root / "data" / f"{code}.sdmx.csv.gz").read_bytes() for code in DATASETS}
+    return files | {"__toc__": (root / "toc_en.txt").read_bytes()}
+
+
+def _run(files: dict[str, bytes], data_dir: Path):
+    datasets = {k: v for k, v in files.items() if k != "__toc__"}
+    with EurostatTestServer(datasets=datasets, toc=files["__toc__"]) as server:
+        return materialize(
+            list(defs.assets), partition_key=str(EDITION), raise_on_error=False,
+            resources={
+                "eurostat": EurostatApi(base_url=server.base_url, retries=1, backoff_factor=0.01, read_timeout=10),
+                "store": PipelineStore(data_dir=str(data_dir), source="sample"),
+                "overview": OverviewSettings(focus_geo="BE"),
+                "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
+            },
+        )
+
+
+@pytest.mark.integration
+def test_a_missing_headline_value_fails_the_blocking_check_and_keeps_the_previous_release(tmp_path):
+    assert _run(_mirror(tmp_path / "m1", date(2026, 2, 27)), tmp_path / "data").success
+    latest = tmp_path / "data" / "releases" / str(EDITION) / "latest.json"
+    before = latest.read_bytes()
+
+    # Eurostat updates isoc_eb_ai without Belgium's 2025 headline figure (values are valid: the
+    # observations schema passes; only the indicators' blocking check can catch it).
+    later = _mirror(tmp_path / "m2", date(2026, 6, 15))
+    text = gzip.decompress(later["isoc_eb_ai"]).decode()
+    lines = text.split("\r\n")
+    kept = [l for l in lines if not (",GE10,C10-S951_X_K,E_AI_TANY,PC_ENT,BE,2025," in l)]
+    assert len(kept) == len(lines) - 1
+    later["isoc_eb_ai"] = gzip.compress("\r\n".join(kept).encode(), mtime=0)
+    result = _run(later, tmp_path / "data")
+
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["indicators"]
+    assert "headline_values_present" in failures[0].event_specific_data.error.message
+    (check,) = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                and e.event_specific_data.check_name == "headline_values_present"]
+    assert not check.passed and check.blocking
+    details = check.metadata["details"].value
+    assert "| ai_any_all_enterprises | 2025 | value missing" in details and details.count("\n") == 2  # one row
+    materialised = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {"raw/isoc_eb_ai", "observations/isoc_eb_ai", "indicators"} <= materialised
+    assert "release" not in materialised
+    assert latest.read_bytes() == before
