@@ -414,11 +414,10 @@ def _read_tsv(body: pa.Buffer, header: _Header, dataset: str | None):
         if n_series
         else pa.array([], pa.string())
     )
-    values, flags = _split_cells(cells, body, dataset, n_series, periods)
-    series_major = (np.arange(n_series)[:, None] + np.arange(n_periods)[None, :] * n_series).ravel()
-    series_of_row = np.repeat(np.arange(n_series), n_periods)
+    values, flag_codes, flags = _split_cells(cells, body, dataset, n_series, periods)
+    # A dimension code is the same on every period of its series: repeat numpy codes, no take().
     columns = {
-        name: pc.take(pc.dictionary_encode(pc.utf8_trim_whitespace(pc.list_element(parts, k))), series_of_row)
+        name: _repeated(pc.dictionary_encode(pc.utf8_trim_whitespace(pc.list_element(parts, k))), n_periods)
         if n_series
         else pa.array([], _CATEGORY)
         for k, name in enumerate(dimensions)
@@ -427,34 +426,79 @@ def _read_tsv(body: pa.Buffer, header: _Header, dataset: str | None):
         columns["time_period"] = pa.array(np.tile(np.array(periods, dtype=np.int64), n_series))
     else:
         columns["time_period"] = pa.array(np.tile(np.array(periods, dtype=object), n_series), pa.string())
-    columns["value"] = pc.take(values, series_major)
-    columns["obs_status"] = pc.take(flags, series_major)
-    columns["conf_status"] = pa.nulls(n_series * n_periods, _CATEGORY)
+    # Cells were split period by period: a transpose puts them series by series. NaN is ':'.
+    columns["value"] = pa.array(_series_major(values.to_numpy(zero_copy_only=False), n_series, n_periods))
+    columns["obs_status"], columns["conf_status"] = _tsv_flags(_series_major(flag_codes, n_series, n_periods), flags)
     return pa.table(columns), "tsv", None, None
 
 
 # ---------------------------------------------------------------- shared
 
 
+def _series_major(period_major: np.ndarray, n_series: int, n_periods: int) -> np.ndarray:
+    return period_major.reshape(n_periods, n_series).T.ravel()
+
+
+def _small_codes(codes: np.ndarray, n_categories: int) -> np.ndarray:
+    """Codes in the integer width pandas would choose, so that to_pandas() need not copy them again."""
+    width = np.int8 if n_categories < 127 else np.int16 if n_categories < 32767 else np.int32
+    return codes.astype(width, copy=False)
+
+
+def _categorical(codes: np.ndarray, categories: list[str]) -> pa.DictionaryArray:
+    """A dictionary array from numpy codes (-1 = null)."""
+    codes = _small_codes(codes, len(categories))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes, mask=codes < 0), pa.array(categories, pa.string())
+    )
+
+
+def _repeated(encoded: pa.DictionaryArray, times: int) -> pa.DictionaryArray:
+    """Each series' code repeated on its `times` periods."""
+    codes = _small_codes(encoded.indices.to_numpy(zero_copy_only=False), len(encoded.dictionary))
+    return pa.DictionaryArray.from_arrays(pa.array(np.repeat(codes, times)), encoded.dictionary)
+
+
+def _tsv_flags(codes: np.ndarray, flags: list[str]) -> tuple[pa.DictionaryArray, pa.Array]:
+    """obs_status and conf_status of TSV cells: the legacy 'c' among the flags becomes conf_status 'C'.
+
+    Decided on the few distinct flag strings, then applied to the codes by table lookup; the
+    categories come out as `_confidentiality_from_flags` would make them (first seen, used only).
+    """
+    if not any("c" in flag for flag in flags):
+        return _categorical(codes, flags), pa.nulls(len(codes), _CATEGORY)
+    targets = [flag.replace("c", "") for flag in flags]
+    used = {target for target in targets if target}
+    categories = [flag for flag in dict.fromkeys(flags + targets) if flag in used]
+    # index -1 (no flag) reads the appended last entry
+    to_obs = np.array([categories.index(t) if t else -1 for t in targets] + [-1])
+    to_conf = np.array([0 if "c" in flag else -1 for flag in flags] + [-1])
+    return _categorical(to_obs[codes], categories), _categorical(to_conf[codes], ["C"])
+
+
+
 def _split_cells(cells: pa.Array, body, dataset, n_series: int, periods: list[str]):
-    """TSV cells ('12.5 ', '0 n', ': c', ': ') into float values and dictionary-encoded flags."""
+    """TSV cells ('12.5 ', '0 n', ': c', ': ') into float values, flag codes (-1 = none) and the flags."""
     # Trimming is much faster than a regex per cell; the checks below refuse what it lets through.
     value_text = pc.utf8_rtrim(cells, characters=_LETTERS + " ")
-    flags = pc.utf8_rtrim(pc.utf8_ltrim(cells, characters="0123456789.-+: "), characters=" ")
-    has_flags = pc.not_equal(flags, "")
-    bad = pc.or_(
-        pc.and_(pc.equal(value_text, ""), has_flags),  # letters with no value or ':' before them
-        pc.and_(has_flags, pc.invert(pc.utf8_is_alpha(flags))),
+    encoded = pc.dictionary_encode(pc.utf8_rtrim(pc.utf8_ltrim(cells, characters="0123456789.-+: "), characters=" "))
+    # The distinct flag strings are few: check and renumber them, not the cells.
+    found = encoded.dictionary.to_pylist()
+    flags = [flag for flag in found if flag]
+    renumber = np.array([flags.index(flag) if flag else -1 for flag in found] + [-1])
+    codes = renumber[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+    no_value = pc.equal(value_text, "")
+    bad = any(not flag.isalpha() for flag in flags) or bool(
+        np.any(no_value.to_numpy(zero_copy_only=False) & (codes >= 0))  # letters with no value or ':' before them
     )
-    not_available = pc.or_(pc.equal(value_text, ""), pc.equal(value_text, ":"))
-    if not pc.any(bad).as_py():
+    if not bad:
+        not_available = pc.or_(no_value, pc.equal(value_text, ":"))
         try:
             values = pc.cast(pc.if_else(not_available, pa.scalar(None, pa.string()), value_text), pa.float64())
         except pa.ArrowInvalid:
             values = None
         if values is not None:
-            flags = pc.dictionary_encode(pc.if_else(has_flags, flags, pa.scalar(None, pa.string())))
-            return values, flags
+            return values, codes, flags
     # Error path: point at the first cell that is not 'number [flags]' or ': [flags]'.
     at = pc.index(pc.invert(pc.match_substring_regex(cells, _TSV_CELL)), True).as_py()
     if at < 0:
