@@ -96,8 +96,9 @@ def _fsync_dir(path: Path) -> None:
 
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Exclusive flock on `<dataset>/.lock`; the kernel releases it when a holder is killed."""
-    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    """Exclusive flock on `raw/eurostat/.<dataset>.lock`; the kernel releases it when a holder is killed."""
+    # Beside the dataset's folder, not in it: that folder holds snapshots only.
+    fd = os.open(folder.parent / f".{folder.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
