@@ -223,8 +223,11 @@ def payload_last_update(body: bytes) -> str | None:
     """The SDMX-CSV 1.0 `LAST UPDATE` of the first row (`27/02/26 11:00:00` -> `2026-02-27`), if any."""
     head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, 65536) if body[:2] == GZIP_MAGIC else body[:65536]
     rows = csv.reader(io.StringIO(head.decode("utf-8", errors="replace")))
-    header = next(rows, [])
-    first = next(rows, [])
+    try:
+        header = next(rows, [])
+        first = next(rows, [])
+    except csv.Error:  # a stray carriage return: no date to be read here; the reader will say more
+        return None
     if "LAST UPDATE" not in header or len(first) != len(header):
         return None
     try:

@@ -198,7 +198,11 @@ def _header(body: pa.Buffer, dataset: str | None) -> _Header:
     if "\t" in text:
         # TSV: no quoting, and header cells carry trailing spaces ("2015 ").
         return _Header(text, "\t", [field.strip() for field in text.split("\t")])
-    return _Header(text, ",", next(csv.reader([text]), [""]))
+    try:
+        # An empty first line parses to no field at all; keep one empty field so checks can name it.
+        return _Header(text, ",", next(csv.reader([text]), None) or [""])
+    except csv.Error as error:  # e.g. a lone carriage return: a file with old Mac line ends
+        raise ParseError(f"header line is not CSV ({error}): {text[:80]!r}", dataset=dataset, line=1) from None
 
 
 def _not_eurostat(header: str) -> str:
@@ -635,6 +639,8 @@ def _utf8_error_at(body: pa.Buffer, header: _Header) -> tuple[int | None, str | 
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw.count(b"\n", 0, error.start) + 1
         before = raw[line_start : error.start].decode("utf-8", errors="replace")
+        # A stray carriage return is not a line end for the CSV reader: count fields without it.
+        before = before.replace("\r", " ")
         field = len(next(csv.reader([before], delimiter=header.delimiter), [""])) - 1 if before else 0
         column = header.fields[field] if field < len(header.fields) else None
         return line, column
