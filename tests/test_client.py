@@ -167,7 +167,7 @@ def test_429_retry_after_is_honoured(server):
     elapsed = time.monotonic() - started
     assert download.body == GZ
     assert [r.status for r in server.served] == [429, 200]
-    assert 1.0 <= elapsed < 3.0
+    assert 1.0 <= elapsed < 5.0  # waited the announced second, not a backoff of its own
 
 
 def test_connection_reset_mid_body_is_retried(server):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -92,7 +93,9 @@ class MirrorServer:
 
     def __init__(self, root: str | Path | None, *, host: str = "127.0.0.1", port: int = 0):
         self.root = Path(root) if root is not None else None
-        self._lock = threading.Lock()
+        # A condition, so `served` can wait for answers still being written when a client has
+        # already read the whole body (the server records a request after sending it).
+        self._lock = threading.Condition()
         self._served: list[ServedRequest] = []
         self._arrivals: list[str] = []
         self._stopping = threading.Event()
@@ -129,7 +132,11 @@ class MirrorServer:
     # -- what was served ----------------------------------------------------------------------
     @property
     def served(self) -> tuple[ServedRequest, ...]:
+        """Answered requests; waits up to 2 s for requests that arrived but are still being answered."""
+        deadline = time.monotonic() + 2.0
         with self._lock:
+            while len(self._served) < len(self._arrivals) and (left := deadline - time.monotonic()) > 0:
+                self._lock.wait(left)
             return tuple(self._served)
 
     @property
@@ -157,6 +164,7 @@ class MirrorServer:
     def record(self, handler: BaseHTTPRequestHandler, status: int, sent: int) -> None:
         with self._lock:
             self._served.append(ServedRequest(handler.path, status, sent, handler.headers.get("User-Agent")))
+            self._lock.notify_all()
 
     # -- the resources (overridable: a test server serves from memory) --------------------------
     def catalogue(self, lang: str) -> bytes | None:
