@@ -159,6 +159,14 @@ def _latest_manifest(folder: Path) -> tuple[str, dict] | None:
     return path.name, json.loads((path / "manifest.json").read_text(encoding="utf-8"))
 
 
+def _unpointed_newest(folder: Path, latest: tuple[str, dict] | None) -> tuple[str, dict] | None:
+    """The newest complete version when latest.json does not name it (a publish stopped before the pointer)."""
+    versions = list_versions(folder.parent.parent, folder.name)
+    if not versions or (latest is not None and latest[0] == versions[-1]):
+        return None
+    return versions[-1], json.loads((folder / versions[-1] / "manifest.json").read_text(encoding="utf-8"))
+
+
 # ------------------------------------------------------------------------------------------- load
 
 
@@ -575,6 +583,14 @@ def publish_release(
             return PublishResult(edition, version, folder / version, False,
                                  f"unchanged: release {version} already has these figures",
                                  manifest.get("revisions", {}), manifest)
+        unpointed = _unpointed_newest(folder, latest)
+        if unpointed is not None and unpointed[1].get("content_hash") == digest:
+            # A run stopped between the rename and latest.json: finish its publish, add no duplicate.
+            version, manifest = unpointed
+            _point_latest(folder, edition, version)
+            return PublishResult(edition, version, folder / version, True,
+                                 f"published release {edition}/{version} (completed: latest.json now points to it)",
+                                 manifest.get("revisions", {}), manifest)
 
         # process
         created = now or datetime.now(timezone.utc)
@@ -617,12 +633,20 @@ def publish_release(
             _save(tmp, "manifest.json", _json_bytes(manifest))
             _seal(tmp)
             os.rename(tmp, folder / version)
-        except BaseException:
+        except BaseException as err:
             _make_writable(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(err, OSError):
+                raise ReleaseError(f"edition {edition}: could not write release {version} ({err}); "
+                                   "nothing was published, the previous release is untouched") from err
             raise
-        _fsync_dir(folder)
-        _point_latest(folder, edition, version)
+        try:
+            _fsync_dir(folder)
+            _point_latest(folder, edition, version)
+        except OSError as err:
+            raise ReleaseError(f"edition {edition}: release {version} is complete but latest.json could not be "
+                               f"updated ({err}); latest.json still names the previous release, and a re-run "
+                               "points it to this one") from err
 
     message = f"published release {edition}/{version} ({summary['count']} revision(s))"
     return PublishResult(edition, version, folder / version, True, message, summary, manifest)

@@ -177,7 +177,7 @@ def test_full_disk_during_a_publish_keeps_the_previous_release(failing, publishe
     pointer = (edition_dir / "latest.json").read_bytes()
     before = fingerprint(edition_dir)
     monkeypatch.setattr(release, "_save", _save_failing_at(release._save, failing))
-    with pytest.raises((ReleaseError, OSError), match="No space left on device"):
+    with pytest.raises(ReleaseError, match="could not write release .*No space left on device.*nothing was published"):
         publish_release(data_dir, EDITION, now=T1, **changed)
     assert (edition_dir / "latest.json").read_bytes() == pointer
     assert fingerprint(edition_dir) == before  # the work folder is gone, nothing else changed
@@ -191,14 +191,17 @@ def test_full_disk_while_replacing_latest_json_keeps_the_old_pointer_and_a_rerun
     pointer = (edition_dir / "latest.json").read_bytes()
     changed = release_inputs(EDITION, overrides={("ai_any_all_enterprises", "BE", EDITION - 1): (66.6, None, None)})
     monkeypatch.setattr(release, "_save", _save_failing_at(release._save, ".tmp-latest-"))
-    with pytest.raises((ReleaseError, OSError), match="No space left on device"):
+    with pytest.raises(ReleaseError, match="complete but latest.json could not be updated.*No space left"):
         publish_release(tmp_path, EDITION, now=T1, **changed)
     assert (edition_dir / "latest.json").read_bytes() == pointer
     assert json.loads(pointer)["version"] == first.version and read_latest(tmp_path, EDITION) == first.path
     for version in list_versions(tmp_path, EDITION):  # whatever is visible is complete
         check_complete(edition_dir / version)
     monkeypatch.undo()
+    stranded = list_versions(tmp_path, EDITION)[-1]
     again = publish_release(tmp_path, EDITION, now=T1, **changed)
+    assert again.version == stranded and "completed" in again.message  # no duplicate version
+    assert list_versions(tmp_path, EDITION) == [first.version, stranded]
     assert read_latest(tmp_path, EDITION) == again.path
     check_complete(again.path)
     assert not [p for p in edition_dir.iterdir() if p.name.startswith(".tmp-")]
