@@ -509,12 +509,19 @@ def _inflate(
 ) -> Iterator[bytes]:
     """Decompress `data` in chunks, never yielding more than `limit` bytes in total."""
     total = 0
-    rest = data
+    rest = memoryview(data)
     try:
         while True:
             inflater = zlib.decompressobj(wbits)
-            pending = rest
+            # Feed the input in slices: `unconsumed_tail` is a copy, so handing zlib the whole
+            # remaining body each time would make decompression quadratic in the body size.
+            fed, pending = 0, b""
             while not inflater.eof:
+                if not pending:
+                    if fed >= len(rest):
+                        break  # input exhausted before the end of the stream
+                    pending = rest[fed:fed + _CHUNK]
+                    fed += _CHUNK
                 chunk = inflater.decompress(pending, _CHUNK)
                 pending = inflater.unconsumed_tail
                 if chunk:
@@ -522,15 +529,13 @@ def _inflate(
                     if total > limit:
                         raise _over_cap(dataset, url, limit)
                     yield chunk
-                elif not pending:
-                    break  # input exhausted before the end of the stream
             if not inflater.eof:
                 raise UnexpectedResponse(
                     f"{_what(dataset)}: truncated compressed body from {url} "
                     f"({len(data):,} bytes, stream ends early)",
                     dataset=dataset, url=url,
                 )
-            rest = inflater.unused_data
+            rest = memoryview(inflater.unused_data + bytes(rest[fed:]))
             # gzip allows several members in one file; anything else after the end is an error.
             if not rest or not members:
                 return
