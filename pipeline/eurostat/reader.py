@@ -235,7 +235,7 @@ def _read_sdmx_csv(body: pa.Buffer, header: _Header, dataset: str | None):
     kept = [role for role in roles if role]
     types = {name: _CATEGORY for name in kept}
     types["value"] = pa.float64()
-    read = pacsv.ReadOptions(column_names=names, skip_rows=1)
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_block_size(body))
     parse = pacsv.ParseOptions(delimiter=",")
     convert = pacsv.ConvertOptions(
         column_types=types,
@@ -258,6 +258,12 @@ def _read_sdmx_csv(body: pa.Buffer, header: _Header, dataset: str | None):
     columns["obs_status"] = table.column("obs_status") if "obs_status" in kept else missing
     columns["conf_status"] = table.column("conf_status") if "conf_status" in kept else missing
     return pa.table(columns), fmt, found, last_update
+
+
+def _block_size(body: pa.Buffer) -> int:
+    # Each block gets its own dictionaries, which pandas must unify: a few large blocks (still one
+    # per thread and more) beat pyarrow's 1 MiB default by ~20% on a 40 MB file.
+    return min(max(1 << 20, body.size // 8), 1 << 26)
 
 
 def _peek_dataset(body: pa.Buffer, position: int) -> str | None:
