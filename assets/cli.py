@@ -34,9 +34,8 @@ def _materialize(edition: int, env: dict[str, str]) -> int:
         "-m", "assets.definitions", "--select", SELECTION,
         # One process: the graph is small and a subprocess per step costs seconds of imports each.
         "--config-json", json.dumps(RUN_CONFIG),
+        "--partition", str(edition),
     ]
-    if partitioned():
-        cmd += ["--partition", str(edition)]
     print("+", " ".join(cmd), flush=True)
     code = subprocess.call(cmd, env=env)
     if code == 0:
@@ -55,13 +54,6 @@ def _summary(data_dir: Path, edition: int) -> None:
         print(figures["sample_label"]["en"])
     for figure in figures["key_figures"]:
         print(f"- {figure['sentences']['en']}")
-
-
-def partitioned() -> bool:
-    """Whether the code location has edition-partitioned assets (indicators and release do)."""
-    from assets.definitions import defs
-
-    return any(a.partitions_def is not None for a in defs.resolve_all_asset_specs())
 
 
 def run(edition: int, force: bool) -> int:
