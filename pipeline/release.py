@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 import pipeline
 from pipeline.datasets import validate_dataset_code
+from pipeline.durable import fsync_dir, write_synced
 from pipeline.errors import ReleaseError
 
 INDICATOR_COLUMNS = (
@@ -397,22 +398,11 @@ def _revisions(folder: Path, edition: int, figures: pd.DataFrame) -> tuple[pd.Da
 # ------------------------------------------------------------------------------------------- save
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _save(root: Path, relative: str, data: bytes, rows: int | None = None) -> dict:
     """Write and fsync one file of a version; returns its manifest entry."""
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    write_synced(path, data, exclusive=True)
     entry = {"path": relative, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     if rows is not None:
         entry["rows"] = rows
@@ -463,9 +453,9 @@ def _seal(root: Path) -> None:
         for name in filenames:
             os.chmod(os.path.join(dirpath, name), 0o444)
         for name in dirnames:
-            _fsync_dir(Path(dirpath, name))
+            fsync_dir(Path(dirpath, name))
             os.chmod(os.path.join(dirpath, name), 0o555)
-    _fsync_dir(root)
+    fsync_dir(root)
     os.chmod(root, 0o555)
 
 
@@ -474,7 +464,7 @@ def _point_latest(folder: Path, edition: int, version: str) -> None:
     tmp = folder / f"{TMP_PREFIX}latest-{uuid.uuid4().hex}.json"
     _save(folder, tmp.name, _json_bytes({"edition": edition, "version": version, "path": version}))
     os.replace(tmp, folder / LATEST)
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 @contextmanager
@@ -641,7 +631,7 @@ def publish_release(
                                    "nothing was published, the previous release is untouched") from err
             raise
         try:
-            _fsync_dir(folder)
+            fsync_dir(folder)
             _point_latest(folder, edition, version)
         except OSError as err:
             raise ReleaseError(f"edition {edition}: release {version} is complete but latest.json could not be "

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import PIPELINE_VERSION
 from pipeline.datasets import validate_dataset_code
+from pipeline.durable import fsync_dir, write_synced
 from pipeline.errors import PipelineError
 
 if TYPE_CHECKING:  # the client module is only needed for type hints here
@@ -77,21 +78,6 @@ class SyncResult:
     snapshot: Snapshot
     downloaded: bool
     message: str
-
-
-def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager
@@ -193,8 +179,8 @@ class RawStore:
         tmp = base / f".tmp-{uuid.uuid4().hex}"
         try:
             tmp.mkdir()
-            _fsync_write(tmp / file_name, download.body)
-            _fsync_write(
+            write_synced(tmp / file_name, download.body)
+            write_synced(
                 tmp / "provenance.json",
                 (json.dumps(provenance, indent=2, sort_keys=True) + "\n").encode("utf-8"),
             )
@@ -202,7 +188,7 @@ class RawStore:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _fsync_dir(base)
+        fsync_dir(base)
         for path in (base / name).iterdir():
             path.chmod(0o444)
         return Snapshot(dataset, base / name, provenance)

@@ -137,7 +137,7 @@ def _enospc_after(real, allowed: int):
 def test_full_disk_during_the_snapshot_write_names_the_dataset_and_leaves_nothing(
         allowed, server, store, tmp_path, monkeypatch):
     before = fingerprint(tmp_path)
-    monkeypatch.setattr(snapshots, "_fsync_write", _enospc_after(snapshots._fsync_write, allowed))
+    monkeypatch.setattr(snapshots, "write_synced", _enospc_after(snapshots.write_synced, allowed))
     with pytest.raises(PipelineError, match=f"dataset {CODE}: .*No space left on device"):
         sync_dataset(client_for(server), store, CODE, toc_entry(LATER))
     assert fingerprint(tmp_path) == before
