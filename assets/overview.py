@@ -13,7 +13,6 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetIn,
-    AssetKey,
     Failure,
     MaterializeResult,
     MetadataValue,

@@ -12,15 +12,12 @@ Names starting with "." (the lock, `.tmp-*` work folders of killed runs) are nev
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import io
 import json
 import os
 import re
 import shutil
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,7 +32,7 @@ import pyarrow.parquet as pq
 
 import pipeline
 from pipeline.datasets import validate_dataset_code
-from pipeline.durable import fsync_dir, write_synced
+from pipeline.durable import exclusive_lock, fsync_dir, write_synced
 from pipeline.errors import ReleaseError
 
 INDICATOR_COLUMNS = (
@@ -470,25 +467,14 @@ def _point_latest(folder: Path, edition: int, version: str) -> None:
 @contextmanager
 def _edition_lock(folder: Path, timeout: float) -> Iterator[None]:
     """Exclusive flock on `<edition>/.lock`; waits up to `timeout` seconds, then refuses."""
-    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise ReleaseError(
-                        f"edition {folder.name}: another publish has held {folder / LOCK} for over {timeout:g} s; "
-                        "nothing was published, the previous release is untouched"
-                    ) from None
-                time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+        with exclusive_lock(folder / LOCK, timeout):
+            yield
+    except TimeoutError:
+        raise ReleaseError(
+            f"edition {folder.name}: another publish has held {folder / LOCK} for over {timeout:g} s; "
+            "nothing was published, the previous release is untouched"
+        ) from None
 
 
 def _version_id(folder: Path, created: datetime, digest: str) -> str:

@@ -12,7 +12,6 @@ sees a half-written snapshot; it is never modified afterwards.
 from __future__ import annotations
 
 import csv
-import fcntl
 import io
 import json
 import logging
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import PIPELINE_VERSION
 from pipeline.datasets import validate_dataset_code
-from pipeline.durable import fsync_dir, write_synced
+from pipeline.durable import exclusive_lock, fsync_dir, write_synced
 from pipeline.errors import PipelineError
 
 if TYPE_CHECKING:  # the client module is only needed for type hints here
@@ -80,16 +79,19 @@ class SyncResult:
     message: str
 
 
+# A sync holds its dataset's lock for one download at most: past this, something is stuck.
+LOCK_TIMEOUT = 1800.0
+
+
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Exclusive flock on `raw/eurostat/.<dataset>.lock`; the kernel releases it when a holder is killed."""
+    """Exclusive flock on `raw/eurostat/.<dataset>.lock`, so two syncs of a dataset never interleave."""
     # Beside the dataset's folder, not in it: that folder holds snapshots only.
-    fd = os.open(folder.parent / f".{folder.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+        with exclusive_lock(folder.parent / f".{folder.name}.lock", LOCK_TIMEOUT):
+            yield
+    except TimeoutError as err:
+        raise PipelineError(f"dataset {folder.name}: another sync is still running ({err})") from None
 
 
 def _chronological(snap: Snapshot) -> tuple:

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import AssetKey, DagsterInstance, build_schedule_context, build_sensor_context, materialize
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context, materialize
 
 from assets.automation import (
     DEFAULT_SCHEDULE_CRON,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dagster import AssetKey, materialize
+from dagster import materialize
 
 from assets.definitions import defs
 from assets.io import ParquetIOManager
