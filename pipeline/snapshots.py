@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from pipeline import PIPELINE_VERSION
 from pipeline.datasets import validate_dataset_code
 from pipeline.durable import exclusive_lock, fsync_dir, write_synced
 from pipeline.errors import PipelineError
+from pipeline.eurostat.reader import parse_last_update
 
 if TYPE_CHECKING:  # the client module is only needed for type hints here
     from pipeline.eurostat.client import Download, EurostatClient
@@ -218,10 +219,8 @@ def payload_last_update(body: bytes) -> str | None:
         return None
     if "LAST UPDATE" not in header or len(first) != len(header):
         return None
-    try:
-        return datetime.strptime(first[header.index("LAST UPDATE")], "%d/%m/%y %H:%M:%S").date().isoformat()
-    except ValueError:
-        return None
+    stamp = parse_last_update(first[header.index("LAST UPDATE")])
+    return stamp.date().isoformat() if stamp else None
 
 
 def sync_dataset(

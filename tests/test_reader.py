@@ -325,6 +325,13 @@ def test_non_utf8_bytes_name_line_and_column():
     assert error.line == 3 and "UTF-8" in str(error)
 
 
+def test_non_utf8_byte_in_a_value_is_a_utf8_error_not_a_number_error():
+    # Found by hypothesis: pyarrow's double parser refuses the byte before its UTF-8 check does.
+    error = _error(SDMX1.replace(b",5.88,b,", b",\x80,b,"))
+    assert (error.dataset, error.line, error.column) == ("isoc_eb_ai", 3, "OBS_VALUE")
+    assert "not UTF-8" in str(error)
+
+
 def test_non_utf8_header():
     error = _error(b"DATAFLOW,LAST UPDATE,g\xe9o,TIME_PERIOD\n", dataset="isoc_eb_ai")
     assert error.line == 1 and "UTF-8" in str(error)

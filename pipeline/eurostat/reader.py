@@ -344,22 +344,28 @@ def _dataset_from_dataflow(column: pa.ChunkedArray, header_name: str, dataset: s
         raise ParseError(str(error), dataset=dataset, column=header_name) from None
 
 
+def parse_last_update(text: str) -> datetime | None:
+    """Eurostat's `LAST UPDATE` cell (dd/mm/yy HH:MM:SS, Brussels time) as a datetime; None if it is not one."""
+    for layout in _LAST_UPDATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), layout)
+        except ValueError:
+            continue
+    return None
+
+
 def _last_update(column: pa.ChunkedArray, dataset: str | None) -> str | None:
-    """Latest LAST UPDATE (dd/mm/yy HH:MM:SS, Brussels time) as ISO 8601, without a zone."""
+    """Latest LAST UPDATE as ISO 8601, without a zone."""
     stamps = []
     for value in column.unique().to_pylist():
         if value is None:
             continue
-        for layout in _LAST_UPDATE_FORMATS:
-            try:
-                stamps.append(datetime.strptime(value.strip(), layout))
-                break
-            except ValueError:
-                continue
-        else:
+        stamp = parse_last_update(value)
+        if stamp is None:
             raise ParseError(
                 f"LAST UPDATE {value!r} is not dd/mm/yy HH:MM:SS", dataset=dataset, column="LAST UPDATE"
             )
+        stamps.append(stamp)
     return max(stamps).isoformat() if stamps else None
 
 
@@ -579,8 +585,7 @@ def _read_csv(body, read, parse, convert, header: _Header, dataset: str | None) 
 def _explain(error, body, read, parse, convert, header: _Header, dataset: str | None) -> ParseError:
     message = str(error)
     if "invalid UTF8" in message:
-        line, column = _utf8_error_at(body, header)
-        return ParseError("the file is not UTF-8 text", dataset=dataset, line=line, column=column)
+        return _not_utf8(body, header, dataset)
     if "Expected" in message and "columns" in message:
         row = _first_invalid_row(body, read, parse)
         if row is not None:
@@ -591,8 +596,20 @@ def _explain(error, body, read, parse, convert, header: _Header, dataset: str | 
                 line=_file_line(body, row.number) if row.number else None,
             )
     if "conversion error to double" in message:
-        return _bad_number(body, read, parse, convert, header, dataset)
+        try:
+            return _bad_number(body, read, parse, convert, header, dataset)
+        except pa.ArrowInvalid as again:
+            # The refused "number" holds bytes that are not UTF-8: pyarrow's double parser meets
+            # them before its UTF-8 check does.
+            if "invalid UTF8" in str(again):
+                return _not_utf8(body, header, dataset)
+            message = str(again)
     return ParseError(f"cannot read the file as {header.delimiter!r}-separated text: {message}", dataset=dataset)
+
+
+def _not_utf8(body: pa.Buffer, header: _Header, dataset: str | None) -> ParseError:
+    line, column = _utf8_error_at(body, header)
+    return ParseError("the file is not UTF-8 text", dataset=dataset, line=line, column=column)
 
 
 def _first_invalid_row(body, read, parse):
