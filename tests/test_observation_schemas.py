@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -205,10 +204,8 @@ def test_a_hundred_thousand_rows_validate_in_well_under_a_second_or_two():
         "obs_status": None, "conf_status": None,
     }).astype({c: "category" for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)})
     assert len(big) >= 100_000
-    validate_observations(big.iloc[:10], AI)  # first call builds and caches the schema
-    started = time.perf_counter()
-    validate_observations(big, AI)
-    assert time.perf_counter() - started < 1.5
+    # Its speed is measured in benchmarks/ (scale: validate), not asserted here.
+    assert validate_observations(big, AI).equals(big)
 
 
 def test_the_real_sdmx_csv_excerpt_passes_once_read(samples_dir):
