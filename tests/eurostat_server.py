@@ -155,11 +155,7 @@ class EurostatTestServer(MirrorServer):
         """Announce the whole body, then stall or reset the connection part-way through it."""
         sent = 0
         try:
-            handler.send_response(reply.status)
-            for name, value in reply.headers:
-                handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(reply.body)))
-            handler.end_headers()
+            self.send_head(handler, reply)
             if step.stall_after is not None:
                 handler.wfile.write(reply.body[: step.stall_after])
                 sent = min(step.stall_after, len(reply.body))

@@ -217,14 +217,19 @@ class MirrorServer:
             ))
         return Reply(200, gzip.decompress(gz), (("Content-Type", plain_type),))
 
+    @staticmethod
+    def send_head(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+        """Status line and headers, announcing the whole body's length."""
+        handler.send_response(reply.status)
+        for name, value in reply.headers:
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(reply.body)))
+        handler.end_headers()
+
     def send(self, handler: BaseHTTPRequestHandler, reply: Reply) -> None:
         sent = 0
         try:
-            handler.send_response(reply.status)
-            for name, value in reply.headers:
-                handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(reply.body)))
-            handler.end_headers()
+            self.send_head(handler, reply)
             handler.wfile.write(reply.body)
             sent = len(reply.body)
         except OSError:  # the client went away; nothing to answer to
