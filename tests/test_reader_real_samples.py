@@ -57,11 +57,15 @@ SAMPLES = {
         "sdmx-csv-1.0", "isoc_eb_ai", ENTERPRISE, 110, "2026-02-27T11:00:00",
     ),
     # Current TSV, CRLF: 144 / 180 / 144 series x 2004..2022; 96 series x 2009..2020.
-    "isoc_sks_itsp/estat_isoc_sks_itsp_age.tsv": ("tsv", "isoc_sks_itsp", ("freq", "unit", "age", "geo"), 144 * 19, None),
+    "isoc_sks_itsp/estat_isoc_sks_itsp_age.tsv": (
+        "tsv", "isoc_sks_itsp", ("freq", "unit", "age", "geo"), 144 * 19, None,
+    ),
     "isoc_sks_itsp/estat_isoc_sks_itsp_ed.tsv": (
         "tsv", "isoc_sks_itsp", ("freq", "unit", "isced11", "geo"), 180 * 19, None,
     ),
-    "isoc_sks_itsp/estat_isoc_sks_itsp_sex.tsv": ("tsv", "isoc_sks_itsp", ("freq", "unit", "sex", "geo"), 144 * 19, None),
+    "isoc_sks_itsp/estat_isoc_sks_itsp_sex.tsv": (
+        "tsv", "isoc_sks_itsp", ("freq", "unit", "sex", "geo"), 144 * 19, None,
+    ),
     "tin00085/estat_tin00085.tsv": ("tsv", "tin00085", ("freq", "nace_r2", "geo"), 96 * 12, None),
 }
 # A TSV names no dataset, and these file names carry a suffix of the downloader's ('_age'): the
@@ -277,7 +281,9 @@ def test_isoc_eb_ics_legacy_confidential_c_without_conf_status(frames, samples_d
         row["OBS_FLAG"] for row in rows if row["OBS_FLAG"] and row["OBS_FLAG"] != "c"
     ) == {"u": 969, "b": 420}
     first = rows[0]
-    assert (first["geo"], first["size_emp"], first["indic_is"], first["OBS_VALUE"]) == ("ES", "0-9", "E_DI3_HI_SISC", "2.0")
+    assert (first["geo"], first["size_emp"], first["indic_is"], first["OBS_VALUE"]) == (
+        "ES", "0-9", "E_DI3_HI_SISC", "2.0",
+    )
     assert _cell(df, size_emp="0-9", indic_is="E_DI3_HI_SISC", unit="PC_ENT", geo="ES", time_period=2023) == (
         2.0, None, None,
     )
@@ -431,7 +437,8 @@ def test_isoc_eb_ai_excerpt_purposes_barriers_technologies(frames, samples_dir):
     assert _cell(df, indic_is="E_DI3_HI_AI_TANY", unit="PC_ENT", geo="EE", time_period=2025) == (11.68, "d", None)
     assert set(df[df.indic_is == "E_AI_PHR"].time_period) == {2021}
     assert set(df[df.indic_is == "E_AI_TPVSG"].time_period) == {2025}
-    for indicator, unit, geo, year in (("E_AI_PLOG", "PC_ENT_AI_TANY", "ME", 2021), ("E_AI_PRDI", "PC_ENT_IUSE", "AL", 2025)):
+    zeros = (("E_AI_PLOG", "PC_ENT_AI_TANY", "ME", 2021), ("E_AI_PRDI", "PC_ENT_IUSE", "AL", 2025))
+    for indicator, unit, geo, year in zeros:
         where = dict(indic_is=indicator, unit=unit, geo=geo)
         assert _raw_row(samples_dir / name, TIME_PERIOD=str(year), **where)["OBS_VALUE"] == "0"
         assert _cell(df, time_period=year, **where) == (0.0, None, None)
