@@ -33,6 +33,9 @@ from pipeline.snapshots import sync_dataset
 from schemas.observations import validate_observations
 
 OWNERS = ["team:digital-economy-overview"]
+# Opens every progress message (bytes received, waiting for an extraction): the CLI prints these
+# as they come, and the UI's log reads them as "still going".
+PROGRESS_PREFIX = "… "
 # Transient Eurostat trouble (after urllib3's own retries) is retried by Dagster, with backoff;
 # a definite answer (404, 413, a body that is not data) fails at once: see _download_failure.
 DOWNLOAD_RETRY_POLICY = RetryPolicy(max_retries=2, delay=20, backoff=Backoff.EXPONENTIAL)
@@ -44,6 +47,13 @@ def raw_key(dataset: str) -> AssetKey:
 
 def observations_key(dataset: str) -> AssetKey:
     return AssetKey(["observations", dataset])
+
+
+def _client(context: AssetExecutionContext, eurostat: EurostatApi):
+    """The Eurostat client, reporting a long download or an asynchronous extraction in the run log as it goes."""
+    client = eurostat.client()
+    client.progress = lambda progress: context.log.info(PROGRESS_PREFIX + progress.describe())
+    return client
 
 
 def _download_failure(err: PipelineError) -> Failure:
@@ -62,7 +72,7 @@ def _download_failure(err: PipelineError) -> Failure:
 )
 def eurostat_catalogue(context: AssetExecutionContext, eurostat: EurostatApi) -> pd.DataFrame:
     try:
-        download = eurostat.client().fetch_catalogue()
+        download = _client(context, eurostat).fetch_catalogue()
         entries = parse_toc(download.body)
     except PipelineError as err:
         raise _download_failure(err) from err
@@ -112,7 +122,7 @@ def build_raw_asset(dataset: str) -> AssetsDefinition:
         entry = _toc_entry(eurostat_catalogue, dataset)
         try:
             result = sync_dataset(
-                eurostat.client(), store.raw(), dataset, entry, source=store.source, force=store.force_download
+                _client(context, eurostat), store.raw(), dataset, entry, source=store.source, force=store.force_download
             )
         except PipelineError as err:
             raise _download_failure(err) from err

@@ -1,16 +1,44 @@
-"""Configuration from the environment (the variables of DESIGN.md are a contract)."""
+"""Configuration from the environment (the variables of DESIGN.md are a contract).
+
+Every check here raises `SettingError`, whose message names the setting, what is allowed and the
+fix: a user who mistyped a value reads that one message, never a traceback. Checks only look;
+they create nothing, so a run stopped by a bad setting leaves no trace.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from pipeline.errors import SettingError
 from pipeline.geo import EU27
 
 DEFAULT_BASE_URL = "https://ec.europa.eu/eurostat/api/dissemination"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_FOCUS_GEO = "BE"
+# Edition 2021 is the first with Eurostat's AI module; the current year's edition is the last
+# (the `editions` partitions of assets/overview.py: start 2021, end_offset 1).
+FIRST_EDITION = 2021
+# `PIPELINE_DEBUG=1` (or `--debug`): show tracebacks and Dagster's own output.
+DEBUG_VARIABLE = "PIPELINE_DEBUG"
+
+_MEMBERS = " ".join(sorted(EU27))
+# Codes people type that Eurostat spells otherwise, or that left the EU.
+_GEO_HINTS = {
+    "GR": "Eurostat writes Greece as EL",
+    "UK": "the United Kingdom left the EU in 2020",
+    "GB": "the United Kingdom left the EU in 2020",
+    "NO": "Norway is in the EEA, not the EU",
+    "IS": "Iceland is in the EEA, not the EU",
+    "LI": "Liechtenstein is in the EEA, not the EU",
+    "CH": "Switzerland is not in the EU",
+    "EU": "the EU27 average is computed for every member, pick one member",
+    "EU27_2020": "the EU27 average is computed for every member, pick one member",
+}
 
 
 @dataclass(frozen=True)
@@ -22,14 +50,79 @@ class Settings:
 
 def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    focus = env.get("FOCUS_GEO", DEFAULT_FOCUS_GEO).strip().upper()
-    if focus not in EU27:
-        raise ValueError(
-            f"FOCUS_GEO={focus!r} is not one of the 27 EU member states ({', '.join(sorted(EU27))}); "
-            "the overview ranks a member among the 27."
-        )
     return Settings(
         base_url=env.get("EUROSTAT_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
-        data_dir=Path(env.get("PIPELINE_DATA_DIR", DEFAULT_DATA_DIR)),
-        focus_geo=focus,
+        data_dir=Path(env.get("PIPELINE_DATA_DIR") or DEFAULT_DATA_DIR),
+        focus_geo=check_focus_geo(env.get("FOCUS_GEO", DEFAULT_FOCUS_GEO)),
     )
+
+
+def check_focus_geo(value: str) -> str:
+    """The member code FOCUS_GEO names, upper-cased; a SettingError unless it is one of the 27."""
+    focus = value.strip().upper()
+    if focus in EU27:
+        return focus
+    hint = _GEO_HINTS.get(focus)
+    problem = f"{focus or 'empty'} is not one of the 27 EU member states" + (f" ({hint})" if hint else "")
+    raise SettingError(
+        "FOCUS_GEO", value, problem + "; the overview ranks a member among the 27",
+        allowed=f"one of the 27 codes {_MEMBERS}",
+        fix=f"FOCUS_GEO=EL for Greece, or another code of the list; unset, it is {DEFAULT_FOCUS_GEO}"
+        if focus == "GR" else f"e.g. FOCUS_GEO={DEFAULT_FOCUS_GEO} (the default, used when FOCUS_GEO is unset)",
+    )
+
+
+def check_edition(value: object, *, command: str = "make run", today: date | None = None) -> int:
+    """The edition `value` names (a year from FIRST_EDITION to the current year), else a SettingError."""
+    last = (today or date.today()).year
+    allowed = f"a year from {FIRST_EDITION} to {last}: edition N is published in year N and reports survey year N-1"
+    fix = f"`{command} EDITION={last}` (the current edition, also what you get without EDITION)"
+    text = str(value).strip()
+    if not text.isdigit():
+        raise SettingError("EDITION", value, "not a year", allowed=allowed, fix=fix)
+    edition = int(text)
+    if edition < FIRST_EDITION:
+        problem = f"editions run from {FIRST_EDITION} (the first with Eurostat's AI module) to {last}"
+        raise SettingError("EDITION", value, problem, allowed=allowed, fix=fix)
+    if edition > last:
+        problem = f"edition {edition} is in the future; editions run from {FIRST_EDITION} to {last} (the current year)"
+        raise SettingError("EDITION", value, problem, allowed=allowed, fix=fix)
+    return edition
+
+
+def check_base_url(value: str) -> str:
+    """EUROSTAT_BASE_URL without its trailing slash; a SettingError unless it is an http(s) URL with a host."""
+    parts = urlsplit(value.strip())
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return value.strip().rstrip("/")
+    raise SettingError(
+        "EUROSTAT_BASE_URL", value, "not an http(s) URL with a host name",
+        allowed="the API base, an http:// or https:// URL",
+        fix=f"unset EUROSTAT_BASE_URL for {DEFAULT_BASE_URL}, or give a mirror's full URL",
+    )
+
+
+def check_writable_dir(path: Path, setting: str, *, default: str | None = None) -> Path:
+    """`path`, absolute, if it is (or can be created as) a writable directory; else a SettingError.
+
+    Creates nothing: a probe directory is made and removed in `path`, or in its nearest existing
+    parent when `path` does not exist yet (mkdir there is what the run would do first).
+    """
+    path = Path(os.path.abspath(os.path.expanduser(str(path))))
+    allowed = "a directory you can write to, on a local disk or a shared POSIX file system (not object storage)"
+    fix = f"set {setting} to such a directory" + (f", or unset it for {default}" if default else "")
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        what = "is a file" if existing == path else f"cannot be created: {existing} is a file"
+        raise SettingError(setting, path, f"{what}, not a directory", allowed=allowed, fix=fix)
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".write-probe-", dir=existing))
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        where = "cannot be written" if existing == path else f"cannot be created in {existing}"
+        raise SettingError(setting, path, f"{where} ({reason})", allowed=allowed, fix=fix) from None
+    return path

@@ -79,3 +79,18 @@ class CatalogueError(PipelineError):
 
 class ReleaseError(PipelineError):
     """Publishing a release failed; the previous release is untouched."""
+
+
+class SettingError(PipelineError, ValueError):
+    """A setting the user chose (an environment variable, a make variable, a CLI option) is unusable.
+
+    The message names the setting, the value, what is allowed and the fix, in one short paragraph:
+    what a user sees of it is that message alone, never a traceback.
+    """
+
+    def __init__(self, setting: str, value: object, problem: str, *, allowed: str, fix: str):
+        super().__init__(f"{setting}={value}: {problem}. Allowed: {allowed}. Fix: {fix}.")
+        self.setting = setting
+        self.value = value
+        self.allowed = allowed
+        self.fix = fix

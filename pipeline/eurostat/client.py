@@ -62,6 +62,37 @@ _ASYNC_WAITING = ("SUBMITTED", "PROCESSING")
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Where a long request stands: bytes received so far, or the wait for an asynchronous extraction."""
+
+    dataset: str | None  # None for the catalogue
+    url: str
+    stage: str  # "receiving" (body bytes arriving) or "waiting" (Eurostat preparing an extraction)
+    elapsed: float  # seconds since the request was sent, or since the extraction was queued
+    received: int = 0  # body bytes received so far (receiving)
+    total: int | None = None  # the declared Content-Length, when the server sent one
+    status: str | None = None  # the extraction's status (waiting): SUBMITTED, PROCESSING, AVAILABLE
+    key: str | None = None  # the extraction's key (waiting)
+
+    def describe(self) -> str:
+        what = _what(self.dataset)
+        if self.stage == "waiting":
+            return (f"{what}: waiting for Eurostat's asynchronous extraction {self.key} "
+                    f"({self.status}, {_duration(self.elapsed)} elapsed)")
+        of = f" of {_megabytes(self.total)}" if self.total else ""
+        return f"{what}: {_megabytes(self.received)}{of} received ({_duration(self.elapsed)} elapsed)"
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+@dataclass(frozen=True)
 class Download:
     """One body exactly as Eurostat served it, with where and when it came from."""
 
@@ -125,6 +156,8 @@ class EurostatClient:
         session: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        progress: Callable[[Progress], None] | None = None,
+        progress_interval: float = 5.0,
     ):
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
@@ -136,6 +169,10 @@ class EurostatClient:
         self.async_poll_max = async_poll_max
         self.clock = clock
         self.sleep = sleep
+        # Called with a `Progress` at most every `progress_interval` seconds while a body arrives,
+        # and at every status poll of an asynchronous extraction; None reports nothing.
+        self.progress = progress
+        self.progress_interval = progress_interval
         self.session = session or requests.Session()
         if self.session.verify is False:
             raise ValueError("TLS verification must stay on; use REQUESTS_CA_BUNDLE for a custom CA")
@@ -282,11 +319,16 @@ class EurostatClient:
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > cap:
             raise _over_cap(dataset, url, cap)
+        total = int(declared) if declared.isdigit() else None
+        started = last_report = self.clock()
         buf = bytearray()
         for chunk in resp.raw.stream(_CHUNK, decode_content=False):
             buf += chunk
             if len(buf) > cap:
                 raise _over_cap(dataset, url, cap)
+            if self.progress is not None and self.clock() - last_report >= self.progress_interval:
+                last_report = self.clock()
+                self.progress(Progress(dataset, url, "receiving", last_report - started, len(buf), total))
         return bytes(buf)
 
     def _strip_transport_encoding(self, wire: bytes, encoding: str | None, dataset, url) -> bytes:
@@ -361,7 +403,14 @@ class EurostatClient:
                 dataset=dataset, url=url,
             )
         log.info("Eurostat: dataset %s queued for asynchronous delivery, key %s (%s)", dataset, key, status)
-        deadline = self.clock() + self.async_deadline
+        queued_at = self.clock()
+        deadline = queued_at + self.async_deadline
+
+        def report() -> None:
+            if self.progress is not None:
+                self.progress(Progress(dataset, url, "waiting", self.clock() - queued_at, status=status, key=key))
+
+        report()
         wait = self.async_poll_initial
         while status != "AVAILABLE":
             if status == "EXPIRED":
@@ -385,6 +434,7 @@ class EurostatClient:
             wait = min(wait * 2, self.async_poll_max)
             status = self._async_status(dataset, url, key)
             log.info("Eurostat: dataset %s asynchronous extraction %s is %s", dataset, key, status)
+            report()
         data_url = self.async_data_url(key)
         body, content_type, at = self._get(data_url, dataset=dataset, async_key=key)
         head = self._head(body, dataset=dataset, url=data_url)
