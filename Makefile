@@ -9,7 +9,7 @@ EDITION ?= $(shell date +%Y)
 export PIPELINE_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install test run demo dev bench clean
+.PHONY: install test run demo dev dev-demo bench clean
 
 install: $(STAMP)
 
@@ -22,17 +22,24 @@ $(STAMP): pyproject.toml constraints.txt
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The CLI checks every setting first, then creates the Dagster instance of the data directory
+# (deploy/dagster.local.yaml copied in when absent: telemetry off). Add DEBUG=1 for tracebacks.
+CLI := $(BIN)/python -m assets.cli $(if $(filter-out 0,$(DEBUG)),--debug)
+
 run: $(STAMP)
-	mkdir -p "$(DAGSTER_HOME)"
-	$(BIN)/python -m assets.cli run --edition $(EDITION)
+	@$(CLI) run --edition "$(EDITION)"
 
 demo: $(STAMP)
-	mkdir -p "$(DAGSTER_HOME)"
-	$(BIN)/python -m assets.cli demo --edition $(EDITION)
+	@$(CLI) demo --edition "$(EDITION)"
 
+# The UI on the live data ($(PIPELINE_DATA_DIR), instance $(DAGSTER_HOME)).
 dev: $(STAMP)
-	mkdir -p "$(DAGSTER_HOME)"
-	$(BIN)/dagster dev -w workspace.yaml
+	@$(CLI) dev
+
+# The UI on the demo's data and instance (data/demo, data/demo/.dagster), with the sample mirror
+# served while it runs, so materialising from the UI works offline.
+dev-demo: $(STAMP)
+	@$(CLI) dev --demo
 
 BENCH_STAMP := $(VENV)/.bench-stamp
 

@@ -388,8 +388,12 @@ def dev(args) -> int:
     """The Dagster UI on the live data (DAGSTER_HOME), or with --demo on the demo's data and instance."""
     from pipeline.eurostat.mirror import MirrorServer
 
+    if args.debug:
+        os.environ[DEBUG_VARIABLE] = "1"
+
     check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
-    dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), *args.dagster_args]
+    extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
+    dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), *extra]
     if not args.demo:
         base_url = check_base_url(os.environ.get("EUROSTAT_BASE_URL", "https://ec.europa.eu/eurostat/api/dissemination"))
         data_dir = _env_data_dir()
@@ -414,6 +418,9 @@ def dev(args) -> int:
 
 
 def _child(cmd: list[str], env: dict[str, str]) -> int:
+    if env.get(DEBUG_VARIABLE, "") in ("", "0") and "PYTHONWARNINGS" not in env:
+        # `dagster dev` announces its own supersession (a FutureWarning) on every start.
+        env = dict(env, PYTHONWARNINGS="ignore::FutureWarning")
     proc = subprocess.Popen(cmd, env=env, cwd=REPO)
     try:
         return proc.wait()
