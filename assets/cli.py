@@ -150,7 +150,7 @@ class _Failure:
 class StepPrinter:
     """Turns a run's events into one line per step, live progress, and the failures at the end."""
 
-    total: int
+    steps: list[str]  # step keys in the order they run
     out: TextIO = sys.stdout
     debug: bool = False
     done: int = 0
@@ -158,6 +158,7 @@ class StepPrinter:
     pending: dict[str, str] = field(default_factory=dict)
     failures: list[_Failure] = field(default_factory=list)
     failed_checks: dict[str, list[str]] = field(default_factory=dict)
+    reported: set[str] = field(default_factory=set)
 
     def __call__(self, entry) -> None:
         from dagster import DagsterEventType
@@ -191,12 +192,25 @@ class StepPrinter:
                     f"check {evaluation.check_name} failed: {evaluation.description or ''}".rstrip(": ")
                 )
 
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    def finish(self) -> None:
+        """A line for every step that never ran because an upstream step failed."""
+        for step in self.steps:
+            if step not in self.reported:
+                self._line("skipped", step, "not run: an upstream step failed")
+
     def _message(self, step: str | None, entry) -> None:
         if not step or entry.level < logging.INFO or not entry.user_message:
             return
         from assets.ingest import PROGRESS_PREFIX
 
         message = entry.user_message
+        if message.startswith("Dependencies for step ") and message.endswith("Not executing."):
+            self._line("skipped", step, "not run: an upstream step failed")  # Dagster's words for a skip
+            return
         if entry.level >= logging.WARNING or message.startswith(PROGRESS_PREFIX):
             self._live(step, message)
             return
@@ -208,10 +222,14 @@ class StepPrinter:
         print(f"        {_step_name(step)}: {message}", file=self.out, flush=True)
 
     def _line(self, status: str, step: str, message: str) -> None:
+        if step in self.reported:
+            return
+        self.reported.add(step)
         self.done += 1
-        took = time.monotonic() - self.started.pop(step, time.monotonic())
+        started = self.started.pop(step, None)
+        took = _seconds(time.monotonic() - started) if started is not None else ""
         width = len(str(self.total))
-        text = f"[{self.done:>{width}}/{self.total}] {status:<7} {_step_name(step):<28} {_seconds(took):>7}"
+        text = f"[{self.done:>{width}}/{self.total}] {status:<7} {_step_name(step):<28} {took:>7}"
         print(f"{text}  {message}".rstrip(), file=self.out, flush=True)
 
     @staticmethod
@@ -292,7 +310,7 @@ def materialize(edition: int, *, data_dir: Path, home: Path, base_url: str, sour
         .resolve_job_def(overview_edition_job.name)
     if not debug:
         job = job.with_logger_defs(_silent_loggers())
-    printer = StepPrinter(total=len(job.graph.nodes), out=out, debug=debug)
+    printer = StepPrinter(steps=[node.name for node in job.graph.nodes_in_topological_order], out=out, debug=debug)
     pipeline_log = logging.getLogger("pipeline")
     handler = _PipelineLogHandler(out)
     pipeline_log.addHandler(handler)
@@ -309,6 +327,7 @@ def materialize(edition: int, *, data_dir: Path, home: Path, base_url: str, sour
             )
     finally:
         pipeline_log.removeHandler(handler)
+    printer.finish()
     if not result.success:
         if not printer.failures:  # a failure outside any step (e.g. a resource that cannot start)
             event = next((e for e in result.all_events if e.is_failure), None)
