@@ -1,4 +1,4 @@
-"""`make run` against an unreachable Eurostat fails fast and points to `make demo`."""
+"""`make run` against an unreachable Eurostat fails fast, in one message naming EUROSTAT_BASE_URL, and points to `make demo`."""
 
 from __future__ import annotations
 
@@ -34,3 +34,8 @@ def test_run_without_eurostat_fails_within_seconds_and_publishes_nothing(tmp_pat
     assert "cannot be reached" in proc.stderr and "make demo" in proc.stderr
     assert elapsed < 15, f"took {elapsed:.1f}s"
     assert not (tmp_path / "data").exists()
+    # one message naming the setting, no traceback, and no instance created for a run that never started
+    assert proc.stderr.startswith("error: EUROSTAT_BASE_URL=http://127.0.0.1:")
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    assert "Nothing was downloaded or published" in proc.stderr
+    assert not (tmp_path / "dagster").exists()

@@ -71,3 +71,36 @@ def test_an_asynchronous_extraction_reports_each_status_with_the_time_waited():
     )
     assert Progress(CODE, "u", "waiting", 75.0, status="PROCESSING", key=key).describe().endswith(
         "(PROCESSING, 1 min 15 s elapsed)")
+
+
+def test_the_cli_prints_progress_at_once_and_a_steps_own_message_on_its_line():
+    import io
+    import logging
+    from types import SimpleNamespace
+
+    from dagster import DagsterEventType
+
+    from assets.cli import StepPrinter
+    from assets.ingest import PROGRESS_PREFIX
+
+    out = io.StringIO()
+    printer = StepPrinter(steps=["eurostat_catalogue", "raw__isoc_eb_ai"], out=out)
+
+    def event(kind):
+        return SimpleNamespace(step_key="raw__isoc_eb_ai", dagster_event=SimpleNamespace(event_type=kind),
+                               level=logging.DEBUG, user_message="")
+
+    def log(message):
+        return SimpleNamespace(step_key="raw__isoc_eb_ai", dagster_event=None, level=logging.INFO,
+                               user_message=message)
+
+    printer(event(DagsterEventType.STEP_START))
+    printer(log(PROGRESS_PREFIX + "dataset isoc_eb_ai: 12.0 MB of 40.0 MB received (6 s elapsed)"))
+    assert out.getvalue() == "        raw/isoc_eb_ai: … dataset isoc_eb_ai: 12.0 MB of 40.0 MB received (6 s elapsed)\n"
+    printer(log("isoc_eb_ai: first download, 40,000,000 bytes"))
+    assert out.getvalue().count("\n") == 1, "a step's own message waits for its line"
+    printer(event(DagsterEventType.STEP_SUCCESS))
+    last = out.getvalue().splitlines()[-1]
+    assert last.startswith("[1/2] ok      raw/isoc_eb_ai") and last.endswith("isoc_eb_ai: first download, 40,000,000 bytes")
+    printer.finish()
+    assert out.getvalue().splitlines()[-1].startswith("[2/2] skipped eurostat_catalogue")
