@@ -24,16 +24,19 @@ from dagster import (
 from assets.ingest import OWNERS, observations_key
 from assets.metadata import markdown_table
 from assets.resources import OverviewSettings, PipelineStore
-from pipeline.catalogue import load_catalogue, resolve_catalogue
+from pipeline.catalogue import load_catalogue
+from pipeline.coverage import compute_coverage
 from pipeline.errors import PipelineError
 from pipeline.indicators import (
     compute_indicators,
     compute_rankings,
     implausible_jumps,
+    missing_figures,
     missing_headline_values,
     percent_out_of_range,
     ranking_universe_problems,
 )
+from pipeline.series import resolve_catalogue, series_observations
 from pipeline.release import presentation_from_catalogue, publish_release
 from schemas.indicators import validate_indicators, validate_rankings
 
@@ -88,7 +91,8 @@ def rankings(context: AssetExecutionContext, overview: OverviewSettings, **obser
     observations = _observations(observation_inputs)
     try:
         resolve_catalogue(CATALOGUE, observations)
-        table = validate_rankings(compute_rankings(CATALOGUE, observations, edition, overview.focus_geo))
+        long = series_observations(CATALOGUE, observations, edition)
+        table = validate_rankings(compute_rankings(CATALOGUE, observations, edition, overview.focus_geo, long=long))
     except PipelineError as err:
         raise Failure(description=str(err)) from err
     yield Output(table, metadata={"rows": len(table), "indicators": int(table["indicator_id"].nunique())})
@@ -102,7 +106,8 @@ def headline_figures(table: pd.DataFrame, edition: int) -> pd.DataFrame:
     periods = {spec.id: CATALOGUE.reporting_period(spec, edition) for spec in CATALOGUE.headline}
     rows = table[table["indicator_id"].isin(list(periods))]
     rows = rows[rows["time_period"] == rows["indicator_id"].map(periods)]
-    shown = rows[["indicator_id", "time_period", "value", "obs_status", "eu_value", "rank", "n_ranked"]].copy()
+    shown = rows[["indicator_id", "time_period", "value", "obs_status", "eu_value", "rank", "n_ranked",
+                  "missing_reason"]].copy()
     shown["value"] = shown["value"].round(2)
     shown["eu_value"] = shown["eu_value"].round(2)
     return shown
@@ -120,6 +125,13 @@ def headline_figures(table: pd.DataFrame, edition: int) -> pd.DataFrame:
                        description="Focus values, EU values and changes stay within 0-100 where a percentage."),
         AssetCheckSpec("plausible_change", asset="indicators", blocking=False,
                        description="Warns when a value jumps by more than 15 percentage points from the previous period."),
+        AssetCheckSpec("figures_missing", asset="indicators", blocking=False,
+                       description="Lists the non-headline figures of the edition that have no value, with the reason "
+                                   "(not surveyed that year, last surveyed in ..., confidential, not published)."),
+        AssetCheckSpec("series_versions_known", asset="indicators", blocking=False,
+                       description="Warns when Eurostat serves a code the catalogue does not know for a series whose "
+                                   "code changes over time (e.g. a new index version), or values in periods the "
+                                   "catalogue does not assign to a code."),
     ],
     description=(
         "The focus country's figure per catalogue indicator and period: value and flags, EU27 value, "
@@ -131,18 +143,29 @@ def indicators(context: AssetExecutionContext, overview: OverviewSettings, ranki
     edition = _edition(context)
     observations = _observations(observation_inputs)
     try:
+        long = series_observations(CATALOGUE, observations, edition)
         table = validate_indicators(
-            compute_indicators(CATALOGUE, observations, edition, overview.focus_geo, rankings=rankings)
+            compute_indicators(CATALOGUE, observations, edition, overview.focus_geo, rankings=rankings, long=long)
         )
+        coverage = compute_coverage(CATALOGUE, observations)
     except PipelineError as err:
         raise Failure(description=str(err)) from err
+    missing = missing_figures(table, CATALOGUE, edition)
+    surprises = coverage[coverage["status"] != "ok"]
     yield Output(table, metadata={
         "rows": len(table),
         "focus_geo": overview.focus_geo,
         "headline figures": markdown_table(headline_figures(table, edition), max_rows=50),
+        "coverage": markdown_table(coverage.drop(columns=["first", "last"]), max_rows=200),
+        "missing figures": markdown_table(missing, max_rows=100),
     })
     yield _check("headline_values_present", missing_headline_values(table, CATALOGUE, edition),
                  passed=f"{overview.focus_geo} has a value for every headline indicator")
+    yield _check("figures_missing", missing, passed="every figure of the edition has a value",
+                 blocking_severity=AssetCheckSeverity.WARN)
+    yield _check("series_versions_known", surprises[["indicator_id", "version", "series", "periods", "status"]],
+                 passed="every code Eurostat serves for the catalogue's series is a known version",
+                 blocking_severity=AssetCheckSeverity.WARN)
     yield _check("percentages_within_0_100", percent_out_of_range(table), passed="all percentages within 0-100")
     yield _check("plausible_change", implausible_jumps(table), passed="no jump above 15 percentage points",
                  blocking_severity=AssetCheckSeverity.WARN)
@@ -170,8 +193,8 @@ def _inputs(observations: dict[str, pd.DataFrame]) -> list[dict]:
     partitions_def=editions,
     ins={"indicators": AssetIn(), "rankings": AssetIn(), **OBSERVATION_INS},
     description=(
-        "The versioned, immutable release of the edition under releases/<edition>/<version>/ with "
-        "latest.json; a re-run on identical inputs publishes nothing new."
+        "The versioned, immutable release of the edition under `releases/{edition}/{version}/` with "
+        "`latest.json`; a re-run on identical inputs publishes nothing new."
     ),
 )
 def release(context: AssetExecutionContext, store: PipelineStore, overview: OverviewSettings,
@@ -179,12 +202,14 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
     edition = _edition(context)
     observations = _observations(observation_inputs)
     try:
+        coverage = compute_coverage(CATALOGUE, observations)
         result = publish_release(
             store.path, edition,
             indicators=indicators, rankings=rankings, observations=observations,
             inputs=_inputs(observations), focus_geo=overview.focus_geo,
             catalogue_hash=CATALOGUE.sha256, presentation=presentation_from_catalogue(CATALOGUE, edition),
-            source=store.source,
+            source=store.source, coverage=coverage,
+            missing=missing_figures(indicators, CATALOGUE, edition),
         )
     except PipelineError as err:
         raise Failure(description=str(err)) from err

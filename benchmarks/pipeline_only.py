@@ -19,7 +19,8 @@ from datetime import date  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from benchmarks.scale import _peak_mb  # noqa: E402
-from pipeline.catalogue import load_catalogue, resolve_catalogue  # noqa: E402
+from pipeline.catalogue import load_catalogue
+from pipeline.series import resolve_catalogue  # noqa: E402
 from pipeline.datasets import DATASETS  # noqa: E402
 from pipeline.eurostat import read_observations  # noqa: E402
 from pipeline.eurostat.client import EurostatClient  # noqa: E402

@@ -1,65 +1,136 @@
-"""The indicator catalogue: which Eurostat series the overview reports, loaded from YAML and checked."""
+"""The indicator catalogue: which Eurostat statistics the overview reports, loaded from YAML and validated.
+
+One entry is one statistic. Its Eurostat code may change with the survey year (the digital
+intensity index: v3 in odd years, v4 in even years) and it may be surveyed in some years only:
+`versions` says which code serves which periods, `periods` which years the entry exists at all.
+The file is validated with pydantic; every problem is reported at once with its place in the file.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Iterator, Mapping
 
-import numpy as np
-import pandas as pd
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError
 
 from pipeline.datasets import DATASETS
 from pipeline.errors import CatalogueError
+from pipeline.periods import EVERY_YEAR, FIRST_YEAR, LAST_YEAR, PeriodRule
 
 DEFAULT_PATH = Path(__file__).with_name("indicator_catalogue.yaml")
 LANGUAGES = ("en", "nl", "fr")
 DEFAULT_PERIOD_OFFSET = -1
 
-_ID = re.compile(r"[a-z0-9_]+")
-_REQUIRED = ("id", "topic", "headline", "dataset", "series", "higher_is_better", "title")
-_ALLOWED = frozenset(_REQUIRED + ("period_offset", "first_period"))
+Code = Annotated[str, StringConstraints(strict=True, min_length=1, pattern=r"^[^.+\s]+$")]
+Identifier = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9_]+$")]
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
 
 
-@dataclass(frozen=True)
-class Topic:
-    """A section of the overview, with its titles."""
+class Titles(BaseModel):
+    """A text in the three languages of the overview (Eurostat has no Dutch labels: ours are written)."""
 
-    id: str
-    title: Mapping[str, str] = field(hash=False)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    en: Text
+    nl: Text
+    fr: Text
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
 
 
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """One catalogue entry: one Eurostat series (every non-geo dimension pinned)."""
+class SeriesVersion(BaseModel):
+    """The codes that serve some periods of an entry whose Eurostat code changes over time."""
 
-    id: str
-    topic: str
-    headline: bool
-    dataset: str
-    series: Mapping[str, str] = field(hash=False)
-    higher_is_better: bool
-    period_offset: int
-    title: Mapping[str, str] = field(hash=False)
-    first_period: int | None = None  # the first period Eurostat surveyed (a series new to the survey)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: Text = Field(description="how the report names this version, e.g. 'DII v4'")
+    codes: dict[str, Code] = Field(description="codes replacing the entry's series for these periods")
+    periods: PeriodRule
 
-    def surveyed(self, period: int) -> bool:
-        """Whether Eurostat surveyed this series for `period` (editions before its first have no figure)."""
-        return self.first_period is None or int(period) >= self.first_period
+
+class Variant(BaseModel):
+    """One Eurostat series serving (some periods of) an entry: every non-geo dimension pinned."""
+
+    model_config = ConfigDict(frozen=True)
+    label: str | None
+    series: dict[str, str]
+    periods: PeriodRule
+
+    def key(self, dimensions: tuple[str, ...], geo: str | None = None) -> str:
+        """Series key in DSD order; without geo when `geo` is None."""
+        return ".".join(geo if d == "geo" else self.series[d] for d in dimensions if d != "geo" or geo)
+
+
+class IndicatorSpec(BaseModel):
+    """One catalogue entry, as validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    id: Identifier
+    topic: Identifier
+    headline: StrictBool = Field(description="a key figure: every member must have it in the edition")
+    dataset: Identifier
+    series: dict[str, Code] = Field(description="codes shared by every period (all of them without versions)")
+    versions: tuple[SeriesVersion, ...] = ()
+    versions_comparable: StrictBool = Field(
+        False, description="true when a change between versions is meaningful (the default: it is not)")
+    periods: PeriodRule = Field(EVERY_YEAR, description="the survey years the statistic exists in")
+    higher_is_better: StrictBool
+    period_offset: int = Field(DEFAULT_PERIOD_OFFSET, ge=-10, le=0, strict=True,
+                               description="edition N reports Eurostat period N + offset")
+    reference_offset: int = Field(0, ge=-5, le=0, strict=True,
+                                  description="the figure is about time_period + offset (e-commerce sales: -1)")
+    title: Titles
+
+    @cached_property
+    def variants(self) -> tuple[Variant, ...]:
+        if not self.versions:
+            return (Variant(label=None, series=dict(self.series), periods=self.periods),)
+        return tuple(Variant(label=v.label, series={**self.series, **v.codes}, periods=v.periods)
+                     for v in self.versions)
 
     @property
     def unit(self) -> str:
         return self.series["unit"]
 
+    @property
+    def indic_is(self) -> str:
+        """The code most readers know the entry by (the newest version's, for a versioned entry)."""
+        return self.variants[0].series.get("indic_is", "")
 
-@dataclass(frozen=True)
-class Catalogue:
+    def why_not_surveyed(self, period: int) -> str | None:
+        """Why Eurostat has no figure of this entry for `period` by design; None when it should have one."""
+        reason = self.periods.why_not(period)
+        if reason is None and self.versions and self.variant_for(period) is None:
+            reason = f"not surveyed in {period}: no version of the series serves it"
+        return reason
+
+    def surveyed(self, period: int) -> bool:
+        return self.why_not_surveyed(period) is None
+
+    def variant_for(self, period: int) -> Variant | None:
+        if not self.periods.covers(period):
+            return None
+        return next((v for v in self.variants if v.periods.covers(period)), None)
+
+    def series_key(self, geo: str, period: int | None = None) -> str:
+        """Eurostat key of the observation this entry reports for (geo, period), in DSD order."""
+        variant = (self.variant_for(period) if period is not None else None) or self.variants[0]
+        return variant.key(DATASETS[self.dataset].dimensions, geo)
+
+
+class Topic(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    title: Titles
+
+
+class Catalogue(BaseModel):
     """The validated catalogue; `sha256` is the hash of the YAML bytes, for provenance."""
 
+    model_config = ConfigDict(frozen=True)
     topics: tuple[Topic, ...]
     indicators: tuple[IndicatorSpec, ...]
     sha256: str
@@ -107,8 +178,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Read and validate the catalogue YAML (default: the packaged one); all problems reported at once."""
     path = Path(path) if path is not None else DEFAULT_PATH
-    raw = path.read_bytes()
     where = f"indicator catalogue {path}"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueError(f"{where} cannot be read: {exc.strerror or exc}") from None
     try:
         doc = yaml.load(raw, Loader=_UniqueKeyLoader)
     except CatalogueError as exc:
@@ -119,47 +193,25 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         raise CatalogueError(f"{where}: expected a mapping with 'topics' and 'indicators'")
 
     problems: list[str] = []
-    extra = sorted(set(doc) - {"topics", "indicators"})
+    # `x-` keys hold YAML anchors shared by several entries (as in docker-compose files).
+    extra = sorted(k for k in set(doc) - {"topics", "indicators"} if not str(k).startswith("x-"))
     if extra:
-        problems.append(f"unknown top-level key(s) {extra}; allowed: topics, indicators")
+        problems.append(f"unknown top-level key(s) {extra}; allowed: topics, indicators, x-<anchor>")
     topics = _parse_topics(doc.get("topics"), problems)
     entries = doc.get("indicators")
-    indicators: list[IndicatorSpec] = []
     if not isinstance(entries, list) or not entries:
         problems.append("'indicators' must be a non-empty list of entries")
         entries = []
+    indicators: list[IndicatorSpec] = []
     seen: set[str] = set()
-    topic_ids = {t.id for t in topics}
     for position, entry in enumerate(entries, start=1):
-        spec = _parse_entry(entry, position, topic_ids, seen, problems)
+        spec = _parse_entry(entry, position, {t.id for t in topics}, seen, problems)
         if spec is not None:
             indicators.append(spec)
     if problems:
         raise CatalogueError(f"{where} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
-    return Catalogue(
-        topics=tuple(topics),
-        indicators=tuple(indicators),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        path=str(path),
-    )
-
-
-def _titles(value: Any, label: str, problems: list[str]) -> dict[str, str] | None:
-    if not isinstance(value, dict):
-        problems.append(f"{label}: 'title' must be a mapping with languages {', '.join(LANGUAGES)}")
-        return None
-    bad = len(problems)
-    missing = [lang for lang in LANGUAGES if lang not in value]
-    if missing:
-        problems.append(f"{label}: field 'title' lacks language(s) {missing}")
-    extra = sorted(set(value) - set(LANGUAGES))
-    if extra:
-        problems.append(f"{label}: field 'title' has unknown language(s) {extra}; allowed: {list(LANGUAGES)}")
-    for lang in LANGUAGES:
-        text = value.get(lang)
-        if lang in value and (not isinstance(text, str) or not text.strip()):
-            problems.append(f"{label}: field 'title.{lang}' must be a non-empty string, got {text!r}")
-    return {lang: value[lang].strip() for lang in LANGUAGES} if len(problems) == bad else None
+    return Catalogue(topics=tuple(topics), indicators=tuple(indicators),
+                     sha256=hashlib.sha256(raw).hexdigest(), path=str(path))
 
 
 def _parse_topics(value: Any, problems: list[str]) -> list[Topic]:
@@ -169,152 +221,102 @@ def _parse_topics(value: Any, problems: list[str]) -> list[Topic]:
     topics = []
     for topic_id, titles in value.items():
         label = f"topic {topic_id!r}"
-        if not isinstance(topic_id, str) or not _ID.fullmatch(topic_id):
+        if not isinstance(topic_id, str) or not re.fullmatch(r"[a-z0-9_]+", topic_id):
             problems.append(f"{label}: id must match [a-z0-9_]+")
             continue
-        parsed = _titles(titles, label, problems)
-        if parsed is not None:
-            topics.append(Topic(topic_id, parsed))
+        try:
+            topics.append(Topic(id=topic_id, title=Titles.model_validate(titles)))
+        except ValidationError as err:
+            problems.extend(f"{label}: {m}" for m in _messages(err, titles, prefix=("title",)))
     return topics
 
 
-def _parse_entry(
-    entry: Any, position: int, topic_ids: set[str], seen: set[str], problems: list[str]
-) -> IndicatorSpec | None:
+def _parse_entry(entry: Any, position: int, topic_ids: set[str], seen: set[str],
+                 problems: list[str]) -> IndicatorSpec | None:
     if not isinstance(entry, dict):
         problems.append(f"indicator #{position}: expected a mapping, got {type(entry).__name__}")
         return None
-    entry_id = entry.get("id")
-    label = f"indicator {entry_id!r} (#{position})"
-    bad = len(problems)
-
-    unknown = sorted(set(entry) - _ALLOWED, key=str)
-    if unknown:
-        problems.append(f"{label}: unknown field(s) {unknown}; allowed: {sorted(_ALLOWED)}")
-    for key in _REQUIRED:
-        if key not in entry:
-            problems.append(f"{label}: missing field '{key}'")
-
-    if "id" in entry:
-        if not isinstance(entry_id, str) or not _ID.fullmatch(entry_id):
-            problems.append(f"{label}: field 'id' must match [a-z0-9_]+")
-        elif entry_id in seen:
-            problems.append(f"{label}: field 'id' duplicates an earlier entry")
-        else:
-            seen.add(entry_id)
-    if "topic" in entry and entry["topic"] not in topic_ids:
-        problems.append(f"{label}: field 'topic' {entry['topic']!r} is not a declared topic {sorted(topic_ids)}")
-    for key in ("headline", "higher_is_better"):
-        if key in entry and not isinstance(entry[key], bool):
-            problems.append(f"{label}: field '{key}' must be true or false, got {entry[key]!r}")
-    offset = entry.get("period_offset", DEFAULT_PERIOD_OFFSET)
-    if isinstance(offset, bool) or not isinstance(offset, int) or not -10 <= offset <= 0:
-        problems.append(f"{label}: field 'period_offset' must be an integer between -10 and 0, got {offset!r}")
-    first = entry.get("first_period")
-    if first is not None and (isinstance(first, bool) or not isinstance(first, int) or not 1990 <= first <= 2100):
-        problems.append(f"{label}: field 'first_period' must be a year, got {first!r}")
-
-    dataset = entry.get("dataset")
-    if "dataset" in entry and dataset not in DATASETS:
-        problems.append(
-            f"{label}: field 'dataset' {dataset!r} is not configured in pipeline.datasets ({', '.join(DATASETS)})"
-        )
-    series = entry.get("series")
-    if "series" in entry:
-        if not isinstance(series, dict):
-            problems.append(f"{label}: field 'series' must be a mapping dimension -> code")
-        else:
-            _check_series(label, dataset, series, problems)
-    title = _titles(entry["title"], label, problems) if "title" in entry else None
-
-    if len(problems) > bad:
+    label = f"indicator {entry.get('id')!r} (#{position})"
+    try:
+        spec = IndicatorSpec.model_validate(entry)
+    except ValidationError as err:
+        problems.extend(f"{label}: {m}" for m in _messages(err, entry))
         return None
-    return IndicatorSpec(
-        id=entry_id,
-        topic=entry["topic"],
-        headline=entry["headline"],
-        dataset=dataset,
-        series=dict(series),
-        higher_is_better=entry["higher_is_better"],
-        period_offset=offset,
-        title=title,
-        first_period=first,
-    )
+    found = list(_semantic_problems(spec, topic_ids))
+    if spec.id in seen:
+        found.insert(0, "field 'id' duplicates an earlier entry")
+    seen.add(spec.id)
+    problems.extend(f"{label}: {m}" for m in found)
+    return None if found else spec
 
 
-def _check_series(label: str, dataset: Any, series: dict, problems: list[str]) -> None:
-    for dim, code in series.items():
-        # YAML turns unquoted codes like NO/ON into booleans and 2020 into an int: insist on strings.
-        if not isinstance(code, str) or not code or any(c in code for c in ".+ "):
-            problems.append(f"{label}: field 'series.{dim}' must be one Eurostat code (a string), got {code!r}")
-    if dataset not in DATASETS:
+def _semantic_problems(spec: IndicatorSpec, topic_ids: set[str]) -> Iterator[str]:
+    """What pydantic cannot know alone: the topic list, the dataset's dimensions, version overlaps."""
+    if spec.topic not in topic_ids:
+        yield f"field 'topic' {spec.topic!r} is not a declared topic {sorted(topic_ids)}"
+    if spec.dataset not in DATASETS:
+        yield f"field 'dataset' {spec.dataset!r} is not configured in pipeline.datasets ({', '.join(DATASETS)})"
         return
-    expected = [d for d in DATASETS[dataset].dimensions if d != "geo"]
-    missing = [d for d in expected if d not in series]
-    extra = [d for d in series if d not in expected]
-    if missing:
-        problems.append(f"{label}: field 'series' lacks dimension(s) {missing} of dataset {dataset}")
-    if extra:
-        problems.append(
-            f"{label}: field 'series' has dimension(s) {extra} that dataset {dataset} does not have "
-            f"(its non-geo dimensions: {expected}; geo is never pinned)"
-        )
+    expected = [d for d in DATASETS[spec.dataset].dimensions if d != "geo"]
+    if "unit" not in spec.series:
+        yield "field 'series' lacks dimension(s) ['unit']: the unit is pinned once for every period"
+    changing = [set(v.codes) for v in spec.versions]
+    if changing and any(c != changing[0] for c in changing):
+        yield "field 'versions': every version must replace the same dimension(s)"
+    for i, version in enumerate(spec.versions):
+        for dim in sorted(set(version.codes) & set(spec.series)):
+            yield f"field 'versions[{i}].codes.{dim}' repeats a dimension already pinned in 'series'"
+    for variant in spec.variants:
+        missing = [d for d in expected if d not in variant.series]
+        extra = [d for d in variant.series if d not in expected]
+        if missing and "unit" not in missing:
+            yield f"field 'series' lacks dimension(s) {missing} of dataset {spec.dataset}"
+        if extra:
+            yield (f"field 'series' has dimension(s) {extra} that dataset {spec.dataset} does not have "
+                   f"(its non-geo dimensions: {expected}; geo is never pinned)")
+        if missing or extra:
+            break
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        serving = [v.label for v in spec.variants if v.periods.covers(year)]
+        if len(serving) > 1:
+            yield f"field 'versions': {year} is served by more than one version ({', '.join(serving)})"
+            break
 
 
-def resolve_catalogue(catalogue: Catalogue, observations: Mapping[str, pd.DataFrame]) -> None:
-    """Check every entry against the data served; raise CatalogueError listing every unresolved entry."""
-    problems: list[str] = []
-    for dataset in sorted(catalogue.datasets):
-        specs = [s for s in catalogue.indicators if s.dataset == dataset]
-        df = observations.get(dataset)
-        dims = [d for d in DATASETS[dataset].dimensions if d != "geo"]
-        absent = [] if df is None else [d for d in dims + ["value"] if d not in df.columns]
-        if df is None or absent:
-            why = "was not loaded" if df is None else f"has no column(s) {absent}"
-            problems += [f"indicator {s.id!r}: dataset {dataset} {why}" for s in specs]
-            continue
-        # Narrow once to rows whose every dimension holds a pinned code; the full table is only
-        # searched again to explain a failure.
-        keep = np.ones(len(df), dtype=bool)
-        for dim in dims:
-            keep &= df[dim].isin({s.series[dim] for s in specs}).to_numpy()
-        narrow = df.loc[keep]
-        for spec in specs:
-            problem = _unresolved(spec, dims, df, narrow)
-            if problem:
-                problems.append(problem)
-    if problems:
-        raise CatalogueError(
-            f"{len(problems)} catalogue entr{'y' if len(problems) == 1 else 'ies'} do not resolve "
-            "against the downloaded data:\n  - " + "\n  - ".join(problems)
-        )
+_MESSAGES = {
+    "bool_type": "must be true or false",
+    "string_type": "must be one Eurostat code (a string)",
+    "int_type": "must be an integer",
+}
 
 
-def _unresolved(spec: IndicatorSpec, dims: list[str], df: pd.DataFrame, narrow: pd.DataFrame) -> str | None:
-    hit = np.ones(len(narrow), dtype=bool)
-    for dim in dims:
-        hit &= (narrow[dim] == spec.series[dim]).to_numpy()
-    if hit.any():
-        if narrow.loc[hit, "value"].notna().any():
-            return None
-        key = ".".join(spec.series[d] for d in dims)
-        return (
-            f"indicator {spec.id!r}: series {key} of dataset {spec.dataset} has observations "
-            "but no value in any period or country"
-        )
-    # Pin the dimensions one by one in DSD order and report the first code the data lacks,
-    # with the codes that do exist alongside the ones already pinned: what the statistician
-    # has to choose from.
-    within = np.ones(len(df), dtype=bool)
-    for position, dim in enumerate(dims):
-        step = within & (df[dim] == spec.series[dim]).to_numpy()
-        if not step.any():
-            before = dims[:position]
-            present = sorted(str(c) for c in df.loc[within, dim].dropna().unique())
-            alongside = " alongside " + ", ".join(f"{d}={spec.series[d]}" for d in before) if before else ""
-            return (
-                f"indicator {spec.id!r}: dataset {spec.dataset} has no {dim}={spec.series[dim]}{alongside}; "
-                f"codes it has for {dim}: {', '.join(present) or '(none)'}"
-            )
-        within = step
-    raise AssertionError("unreachable: every dimension matched but the series was not found")
+def _messages(err: ValidationError, doc: Any, prefix: tuple = ()) -> list[str]:
+    """pydantic's errors as 'field <path>: <what is wrong>', in the catalogue's own words."""
+    out = []
+    for e in err.errors():
+        loc = prefix + tuple(e["loc"])
+        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+        kind, got = e["type"], e.get("input")
+        if kind == "missing":
+            if loc[:1] == ("title",) and len(loc) == 2:
+                out.append(f"field 'title' lacks language(s) {[loc[-1]]}")
+            else:
+                out.append(f"missing field '{path}'")
+        elif kind == "extra_forbidden":
+            where = "title" if loc[:1] == ("title",) else "entry"
+            hint = f" has unknown language(s) {[loc[-1]]}; allowed: {list(LANGUAGES)}" if where == "title" else ""
+            out.append(f"field 'title'{hint}" if hint else f"unknown field(s) ['{path}']")
+        elif kind == "string_too_short" and loc[:1] == ("title",):
+            out.append(f"field '{path}' must be a non-empty string, got {got!r}")
+        elif kind == "string_pattern_mismatch" and loc[-1] in ("id", "topic", "dataset"):
+            out.append(f"field '{path}' must match [a-z0-9_]+, got {got!r}")
+        elif kind == "string_pattern_mismatch":
+            out.append(f"field '{path}' must be one Eurostat code (no '.', '+' or space), got {got!r}")
+        elif kind in ("greater_than_equal", "less_than_equal") and loc[-1] == "period_offset":
+            out.append(f"field 'period_offset' must be an integer between -10 and 0, got {got!r}")
+        elif kind in _MESSAGES:
+            out.append(f"field '{path}' {_MESSAGES[kind]}, got {got!r}")
+        else:
+            out.append(f"field '{path}': {e['msg']}" + (f" (got {got!r})" if not isinstance(got, dict) else ""))
+    return out
+

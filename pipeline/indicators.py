@@ -1,4 +1,4 @@
-"""The focus country's indicators and the EU27 rankings, derived from observation tables via the catalogue."""
+"""The focus country's indicators and the EU27 rankings, derived from the series table via the catalogue."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 
 from pipeline.catalogue import Catalogue, IndicatorSpec
+from pipeline.coverage import figure_gaps
 from pipeline.datasets import DATASETS
-from pipeline.errors import CatalogueError
 from pipeline.geo import EU27, EU27_AGGREGATE
+from pipeline.series import series_observations
+from pipeline.units import percent_mask
 
 RANKING_COLUMNS = (
     "indicator_id", "dataset", "series_key", "time_period", "geo", "value", "obs_status",
@@ -20,6 +22,7 @@ INDICATOR_COLUMNS = (
     "indicator_id", "title_en", "title_nl", "title_fr", "topic", "dataset", "series_key", "geo",
     "time_period", "value", "obs_status", "conf_status", "unit", "eu_value", "diff_eu",
     "prev_time_period", "prev_value", "change", "rank", "n_ranked", "eurostat_last_update",
+    "series_version", "reference_period", "missing_reason", "comparability_note",
 )
 _TEXT = "object"
 RANKING_DTYPES = {
@@ -33,13 +36,13 @@ INDICATOR_DTYPES = {
     "obs_status": _TEXT, "conf_status": _TEXT, "unit": _TEXT, "eu_value": "float64",
     "diff_eu": "float64", "prev_time_period": "Int64", "prev_value": "float64", "change": "float64",
     "rank": "Int64", "n_ranked": "Int64", "eurostat_last_update": _TEXT,
+    "series_version": _TEXT, "reference_period": "Int64", "missing_reason": _TEXT, "comparability_note": _TEXT,
 }
-_LONG = ["indicator_id", "geo", "time_period", "value", "obs_status", "conf_status"]
 
 
-def series_key(spec: IndicatorSpec, geo: str) -> str:
-    """Eurostat series key in DSD order, geo included, e.g. `A.GE10.C10-S951_X_K.E_AI_TANY.PC_ENT.BE`."""
-    return ".".join(geo if dim == "geo" else spec.series[dim] for dim in DATASETS[spec.dataset].dimensions)
+def series_key(spec: IndicatorSpec, geo: str, period: int | None = None) -> str:
+    """Eurostat series key in DSD order, geo included, of the code serving `period`."""
+    return spec.series_key(geo, period)
 
 
 def _check_focus(focus_geo: str) -> None:
@@ -48,67 +51,6 @@ def _check_focus(focus_geo: str) -> None:
             f"focus country {focus_geo!r} is not one of the 27 EU member states; "
             "the overview ranks a member among the 27"
         )
-
-
-def _text(column: pd.Series) -> pd.Series:
-    """Categorical/str column -> object column of str, missing as None (what Parquet stores as null)."""
-    out = column.astype(object)
-    return out.where(out.notna(), None)
-
-
-def _years(periods: pd.Series, spec: IndicatorSpec) -> pd.Series:
-    if pd.api.types.is_integer_dtype(periods):
-        return periods.astype("int64")
-    years = pd.to_numeric(periods.astype(str), errors="coerce")
-    if years.isna().any():
-        odd = sorted(periods[years.isna()].astype(str).unique())[:5]
-        raise CatalogueError(
-            f"indicator {spec.id!r}: dataset {spec.dataset} has non-annual time periods {odd} for this series"
-        )
-    return years.astype("int64")
-
-
-def _series_observations(
-    catalogue: Catalogue, observations: Mapping[str, pd.DataFrame], edition: int
-) -> pd.DataFrame:
-    """Every catalogue series in one long table (periods up to each entry's reporting period)."""
-    pieces = []
-    for dataset in sorted(catalogue.datasets):
-        specs = [s for s in catalogue.indicators if s.dataset == dataset]
-        df = observations.get(dataset)
-        if df is None:
-            raise CatalogueError(f"dataset {dataset} is used by indicator {specs[0].id!r} but was not loaded")
-        dims = [d for d in DATASETS[dataset].dimensions if d != "geo"]
-        absent = [c for c in dims + ["geo", "time_period", "value"] if c not in df.columns]
-        if absent:
-            raise CatalogueError(f"dataset {dataset}: observation table lacks column(s) {absent}")
-        # Narrow the whole table once (isin on categoricals is cheap), then mask per entry.
-        keep = np.ones(len(df), dtype=bool)
-        for dim in dims:
-            keep &= df[dim].isin({s.series[dim] for s in specs}).to_numpy()
-        narrow = df.loc[keep]
-        for spec in specs:
-            hit = np.ones(len(narrow), dtype=bool)
-            for dim in dims:
-                hit &= (narrow[dim] == spec.series[dim]).to_numpy()
-            rows = narrow.loc[hit]
-            piece = pd.DataFrame(
-                {
-                    "indicator_id": spec.id,
-                    "geo": _text(rows["geo"]),
-                    "time_period": _years(rows["time_period"], spec),
-                    "value": rows["value"].astype("float64"),
-                    "obs_status": _text(rows["obs_status"]) if "obs_status" in rows else None,
-                    "conf_status": _text(rows["conf_status"]) if "conf_status" in rows else None,
-                }
-            )
-            pieces.append(piece[piece["time_period"] <= catalogue.reporting_period(spec, edition)])
-    if not pieces:
-        return pd.DataFrame({c: pd.Series(dtype=RANKING_DTYPES[c]) for c in _LONG})
-    long = pd.concat(pieces, ignore_index=True)
-    # A confidential cell never carries a usable number, whatever a mirror may have put there.
-    long.loc[long["conf_status"].notna(), "value"] = np.nan
-    return long
 
 
 def _order(catalogue: Catalogue, ids: pd.Series) -> pd.Series:
@@ -136,7 +78,8 @@ def _rank(catalogue: Catalogue, long: pd.DataFrame, focus_geo: str) -> pd.DataFr
     ranked = ranked.merge(_eu_values(long), on=["indicator_id", "time_period"], how="left")
     specs = catalogue.by_id
     ranked["dataset"] = ranked["indicator_id"].map({i: s.dataset for i, s in specs.items()})
-    ranked["series_key"] = [series_key(specs[i], g) for i, g in zip(ranked["indicator_id"], ranked["geo"])]
+    ranked["series_key"] = [series_key(specs[i], g, p) for i, g, p in
+                            zip(ranked["indicator_id"], ranked["geo"], ranked["time_period"])]
     ranked["is_focus"] = ranked["geo"] == focus_geo
     ranked = ranked.assign(_order=_order(catalogue, ranked["indicator_id"]))
     ranked = ranked.sort_values(["_order", "time_period", "rank", "geo"], kind="stable")
@@ -144,11 +87,43 @@ def _rank(catalogue: Catalogue, long: pd.DataFrame, focus_geo: str) -> pd.DataFr
 
 
 def compute_rankings(
-    catalogue: Catalogue, observations: Mapping[str, pd.DataFrame], edition: int, focus_geo: str
+    catalogue: Catalogue, observations: Mapping[str, pd.DataFrame], edition: int, focus_geo: str,
+    long: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per indicator, period (<= reporting period) and EU member with a usable value, ranked (1 = best)."""
     _check_focus(focus_geo)
-    return _rank(catalogue, _series_observations(catalogue, observations, edition), focus_geo)
+    if long is None:
+        long = series_observations(catalogue, observations, edition)
+    return _rank(catalogue, long, focus_geo)
+
+
+def _comparable_changes(spec: IndicatorSpec, rows: pd.DataFrame) -> pd.DataFrame:
+    """Previous comparable period, its value, the change and a note, per period of one entry.
+
+    Comparable = the same code version (or any version when the entry says versions compare); a
+    version change in between is said, not bridged, and Eurostat's break flag `b` is repeated.
+    """
+    prev_period, prev_value, notes = [], [], []
+    seen: list[tuple[int, float, str | None]] = []  # earlier periods with a value
+    for period, value, version, status in zip(rows["time_period"], rows["value"], rows["series_version"],
+                                              rows["obs_status"]):
+        same = [s for s in seen if spec.versions_comparable or s[2] == version]
+        previous = same[-1] if same else None
+        note = []
+        skipped = [s for s in seen if previous is None or s[0] > previous[0]]
+        if skipped and not pd.isna(value):
+            other = skipped[-1]
+            note.append(f"{other[0]} was measured with {other[2] or 'another code'}, not comparable with "
+                        f"{version}; " + (f"change against {previous[0]}" if previous else "no earlier comparable period"))
+        if isinstance(status, str) and "b" in status and not pd.isna(value):
+            note.append(f"break in series in {period} (Eurostat flag b): compare with earlier years with care")
+        prev_period.append(previous[0] if previous else None)
+        prev_value.append(previous[1] if previous else np.nan)
+        notes.append("; ".join(note) or None)
+        if not pd.isna(value):
+            seen.append((int(period), float(value), version))
+    return pd.DataFrame({"prev_time_period": pd.array(prev_period, dtype="Int64"), "prev_value": prev_value,
+                         "comparability_note": notes}, index=rows.index)
 
 
 def compute_indicators(
@@ -157,15 +132,24 @@ def compute_indicators(
     edition: int,
     focus_geo: str,
     rankings: pd.DataFrame | None = None,
+    long: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per indicator and period for the focus country: value, flags, EU value, change, rank."""
+    """One row per indicator and period for the focus country: value, flags, EU value, change, rank.
+
+    The edition's reporting period always has a row: without a value, `missing_reason` says why.
+    """
     _check_focus(focus_geo)
-    long = _series_observations(catalogue, observations, edition)
+    if long is None:
+        long = series_observations(catalogue, observations, edition)
     if rankings is None:
         rankings = _rank(catalogue, long, focus_geo)
     keys = ["indicator_id", "time_period"]
 
-    table = long[keys].drop_duplicates()
+    table = long[keys + ["version"]].drop_duplicates(keys)
+    reporting = pd.DataFrame({"indicator_id": [s.id for s in catalogue.indicators],
+                              "time_period": [catalogue.reporting_period(s, edition) for s in catalogue.indicators]})
+    table = pd.concat([table, reporting.merge(table[keys], how="left", indicator=True)
+                       .query("_merge == 'left_only'").drop(columns="_merge")], ignore_index=True)
     focus = long.loc[long["geo"] == focus_geo, keys + ["value", "obs_status", "conf_status"]]
     table = table.merge(focus.drop_duplicates(keys), on=keys, how="left")
     table = table.merge(_eu_values(long), on=keys, how="left")
@@ -175,29 +159,33 @@ def compute_indicators(
     table = table.merge(focus_ranks, on=keys, how="left")
     table["n_ranked"] = table["n_ranked"].fillna(0)
 
+    specs = catalogue.by_id
     table = table.assign(_order=_order(catalogue, table["indicator_id"]))
     table = table.sort_values(["_order", "time_period"], kind="stable").reset_index(drop=True)
-    by_indicator = table["indicator_id"]
-    # The previous period *with a value*: a gap year is skipped, not reported as "no change".
-    valid_period = table["time_period"].where(table["value"].notna())
-    table["prev_time_period"] = valid_period.groupby(by_indicator).shift().groupby(by_indicator).ffill()
-    table["prev_value"] = table["value"].groupby(by_indicator).shift().groupby(by_indicator).ffill()
+    table["series_version"] = [getattr(specs[i].variant_for(p), "label", None)
+                               for i, p in zip(table["indicator_id"], table["time_period"])]
+    changes = [_comparable_changes(specs[i], rows) for i, rows in table.groupby("indicator_id", sort=False)]
+    table = table.join(pd.concat(changes)) if changes else table.assign(
+        prev_time_period=pd.array([], dtype="Int64"), prev_value=np.nan, comparability_note=None)
     table["change"] = table["value"] - table["prev_value"]
     table["diff_eu"] = table["value"] - table["eu_value"]
 
-    specs = catalogue.by_id
     spec_of = table["indicator_id"].map(specs)
     for lang in ("en", "nl", "fr"):
         table[f"title_{lang}"] = spec_of.map(lambda s: s.title[lang])
     table["topic"] = spec_of.map(lambda s: s.topic)
     table["dataset"] = spec_of.map(lambda s: s.dataset)
     table["unit"] = spec_of.map(lambda s: s.unit)
-    table["series_key"] = spec_of.map(lambda s: series_key(s, focus_geo))
+    table["series_key"] = [series_key(s, focus_geo, p) for s, p in zip(spec_of, table["time_period"])]
+    table["reference_period"] = table["time_period"] + spec_of.map(lambda s: s.reference_offset)
     table["geo"] = focus_geo
     updates = {ds: observations[ds].attrs.get("eurostat_last_update") for ds in catalogue.datasets}
     table["eurostat_last_update"] = table["dataset"].map(updates)
     table["obs_status"] = table["obs_status"].where(table["obs_status"].notna(), None)
     table["conf_status"] = table["conf_status"].where(table["conf_status"].notna(), None)
+    gaps = figure_gaps(catalogue, long, observations, edition, [focus_geo])
+    reasons = {(g.indicator_id, int(g.time_period)): g.reason for g in gaps.itertuples()}
+    table["missing_reason"] = [reasons.get((i, int(p))) for i, p in zip(table["indicator_id"], table["time_period"])]
     return _typed(table, INDICATOR_DTYPES)
 
 
@@ -205,18 +193,30 @@ def compute_indicators(
 
 
 def missing_headline_values(indicators: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
-    """Headline indicators without a focus value in the edition's reporting period."""
+    """Headline indicators without a focus value in the edition's reporting period (blocking gaps)."""
+    return _missing(indicators, catalogue, edition, headline=True)
+
+
+def missing_figures(indicators: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
+    """Other indicators without a value in the edition's reporting period, with the reason (not blocking)."""
+    return _missing(indicators, catalogue, edition, headline=False)
+
+
+def _missing(indicators: pd.DataFrame, catalogue: Catalogue, edition: int, *, headline: bool) -> pd.DataFrame:
     rows = []
-    for spec in catalogue.headline:
+    for spec in catalogue.indicators:
         period = catalogue.reporting_period(spec, edition)
-        if not spec.surveyed(period):
-            continue  # a past edition before the series existed: nothing was published to miss
+        # A headline Eurostat did not survey that year by design blocks nothing: nothing was published to miss.
+        blocking = spec.headline and spec.surveyed(period)
+        if blocking != headline:
+            continue
         row = indicators.loc[(indicators["indicator_id"] == spec.id) & (indicators["time_period"] == period)]
         if row.empty:
             rows.append((spec.id, period, "no observation for this period"))
         elif row["value"].isna().all():
+            reason = row["missing_reason"].iloc[0] if "missing_reason" in row else None
             flags = f"obs_status={row['obs_status'].iloc[0]}, conf_status={row['conf_status'].iloc[0]}"
-            rows.append((spec.id, period, f"value missing ({flags})"))
+            rows.append((spec.id, period, reason if isinstance(reason, str) else f"value missing ({flags})"))
     return pd.DataFrame(rows, columns=["indicator_id", "time_period", "problem"])
 
 
@@ -261,7 +261,7 @@ def units_of(table: pd.DataFrame) -> pd.Series:
 
 def percent_out_of_range(table: pd.DataFrame) -> pd.DataFrame:
     """Rows of an indicators or rankings table whose percentage (unit PC_*) lies outside 0-100."""
-    is_pc = units_of(table).str.startswith("PC_")
+    is_pc = percent_mask(units_of(table))
     bad = pd.Series(False, index=table.index)
     for column in ("value", "eu_value", "prev_value"):
         if column in table.columns:

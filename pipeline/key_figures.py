@@ -202,6 +202,9 @@ def _figure(rows: pd.DataFrame, indicator_id: str, period: int, focus_geo: str) 
         "prev_value": num("prev_value"),
         "rank": integer("rank"),
         "n_ranked": integer("n_ranked"),
+        # The year the figure is about (e-commerce sales asked in survey year N concern N-1).
+        "reference_period": integer("reference_period"),
+        "missing_reason": _text(row.get("missing_reason")),
     }
 
 
@@ -213,14 +216,15 @@ def _sentences(fig: dict[str, Any], focus_geo: str) -> dict[str, str]:
         fmt = lambda v: format_value(v, fig["unit"], lang)  # noqa: E731
         eu = fmt(fig["eu_value"]) if fig["eu_value"] is not None else None
         flags = flag_words(fig["obs_status"], lang)
-        common = dict(title=fig["titles"][lang], period=fig["period"], subject=subject,
+        shift = (fig.get("reference_period") or fig["period"]) - fig["period"]
+        common = dict(title=fig["titles"][lang], period=fig["period"] + shift, subject=subject,
                       feminine=names.fr_feminine, plural=names.fr_plural, flags=flags, eu=eu)
         if fig["value"] is None:
             out[lang] = _sentence_missing(lang, conf=fig["conf_status"], **common)
         else:
             prev = None
             if fig["prev_value"] is not None and fig["prev_period"] is not None:
-                prev = (fig["prev_period"], fmt(fig["prev_value"]))
+                prev = (fig["prev_period"] + shift, fmt(fig["prev_value"]))
             out[lang] = _sentence_available(
                 lang, value=fmt(fig["value"]), prev=prev, rank=fig["rank"], n=fig["n_ranked"], **common
             )
@@ -271,7 +275,9 @@ def render_key_figures(
             {
                 "indicator_id": fig["indicator_id"],
                 "period": fig["period"],
+                "reference_period": fig["reference_period"],
                 "value": fig["value"],
+                "missing_reason": fig["missing_reason"],
                 "unit": fig["unit"],
                 "eu_value": fig["eu_value"],
                 "prev_period": fig["prev_period"],

@@ -34,16 +34,8 @@ import pipeline
 from pipeline.datasets import validate_dataset_code
 from pipeline.durable import exclusive_lock, fsync_dir, write_synced
 from pipeline.errors import ReleaseError
+from pipeline.indicators import INDICATOR_COLUMNS, RANKING_COLUMNS
 
-INDICATOR_COLUMNS = (
-    "indicator_id", "title_en", "title_nl", "title_fr", "topic", "dataset", "series_key", "geo", "time_period",
-    "value", "obs_status", "conf_status", "unit", "eu_value", "diff_eu", "prev_time_period", "prev_value", "change",
-    "rank", "n_ranked", "eurostat_last_update",
-)
-RANKING_COLUMNS = (
-    "indicator_id", "dataset", "series_key", "time_period", "geo", "value", "obs_status", "conf_status", "rank",
-    "n_ranked", "eu_value", "is_focus",
-)
 REVISION_COLUMNS = (
     "indicator_id", "geo", "time_period", "old_value", "old_obs_status", "old_conf_status", "new_value",
     "new_obs_status", "new_conf_status", "compared_with",
@@ -56,7 +48,7 @@ LOCK = ".lock"
 TMP_PREFIX = ".tmp-"
 VERSION_PATTERN = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")
 _CODE_COLUMNS = ("indicator_id", "topic", "dataset", "geo", "obs_status", "conf_status", "unit")
-_INT_COLUMNS = {"time_period": "int64", "prev_time_period": "Int64", "rank": "Int64", "n_ranked": "Int64"}
+_INT_COLUMNS = {"time_period": "int64", "prev_time_period": "Int64", "reference_period": "Int64", "rank": "Int64", "n_ranked": "Int64"}
 _FLOAT_COLUMNS = ("value", "eu_value", "diff_eu", "prev_value", "change")
 # Float noise below this is not a revision (Eurostat publishes at most a few decimals).
 _REVISION_TOLERANCE = 1e-9
@@ -419,6 +411,12 @@ def _parquet(df: pd.DataFrame, metadata: Mapping[str, str]) -> bytes:
     return sink.getvalue()
 
 
+def _records(table: pd.DataFrame | None) -> list[dict]:
+    if table is None:
+        return []
+    return [{k: _plain(v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
 def _json_bytes(obj: Any) -> bytes:
     # allow_nan=False: a NaN would make the file invalid JSON; figures that are not available are null.
     return (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=_plain) + "\n").encode("utf-8")
@@ -524,6 +522,8 @@ def publish_release(
     catalogue_hash: str,
     presentation: Presentation | Mapping[str, Any],
     source: str,
+    coverage: pd.DataFrame | None = None,
+    missing: pd.DataFrame | None = None,
     now: datetime | None = None,
     lock_timeout: float = 60.0,
 ) -> PublishResult:
@@ -605,6 +605,10 @@ def publish_release(
                 "files": files,
                 "revisions": summary,
                 "note": vintage_note(edition, provenance),
+                # Per catalogue entry and code version: the periods Eurostat served (contract addition).
+                "coverage": _records(coverage),
+                # Figures of the edition without a value, with the reason (not blocking ones).
+                "missing_figures": _records(missing),
             }
             _save(tmp, "manifest.json", _json_bytes(manifest))
             _seal(tmp)

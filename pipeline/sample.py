@@ -12,7 +12,9 @@ How the figures are made (deterministic for a given seed):
   and the "% of a sub-population" units (PC_ENT_AI_TANY, PC_ETURN, PC_IND_BUY3) are the part
   divided by the parent; PC_IND_ILT12 / PC_IND_IU3 are shares among internet users;
 - `EU27_2020` is the mean of the 27 members' printed values, `EA20` of the 20 euro members';
-- every EU member has a non-confidential value in `last_year` for every series; confidential
+- which code exists in which year follows the catalogue (`periods`, `versions`): the AI module's
+  years, E_DI3_* in odd and E_DI4_* in even years, codes that start or stop;
+- every EU member has a non-confidential value in each series' newest year; confidential
   cells, flags (b, p, e, u, bu), empty flagged cells and left-out observations sit on earlier
   years, on non-members and (more often) on non-headline breakdowns;
 - exact ties among members in `last_year` (for ranking tests), listed in `TIES`:
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.catalogue import Catalogue, load_catalogue
 from pipeline.datasets import DATASETS, DatasetSpec
 from pipeline.geo import EU27, EU27_AGGREGATE
 
@@ -163,20 +166,62 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What one dataset of the mirror holds, read off the catalogue: the catalogue is the only list of
+    codes, so an entry added there appears in the sample with no code change."""
+
+    breakdowns: tuple[str, ...]
+    fixed: dict[str, str]
+    units: dict[str, tuple[str, ...]]  # indic_is -> units published
+    periods: dict[str, frozenset[int]]  # indic_is -> survey years it exists in
+    model: _Model
+
+
+def _shape(code: str, catalogue: Catalogue, years: list[int]) -> _Shape:
+    base = _MODELS.get(code) or _Model("size_emp" if "size_emp" in DATASETS[code].dimensions else "ind_type",
+                                        "PC_ENT" if "size_emp" in DATASETS[code].dimensions else "PC_IND")
+    variants = [(spec, v) for spec in catalogue.indicators if spec.dataset == code for v in spec.variants]
+    breakdown = base.breakdown
+    found = {v.series[breakdown] for _, v in variants} | {"GE10" if breakdown == "size_emp" else "IND_TOTAL"}
+    order = list(_BREAKDOWN_OFFSET)
+    breakdowns = tuple(sorted(found, key=lambda b: (order.index(b) if b in order else len(order), b)))
+    fixed = {d: sorted({v.series[d] for _, v in variants})[0] for d in DATASETS[code].dimensions
+             if d not in (breakdown, "indic_is", "unit", "geo")}
+    shares = dict(base.shares)
+    units: dict[str, set[str]] = {indic: set(share.units) for indic, share in shares.items()}
+    periods: dict[str, set[int]] = {}
+    for spec, variant in variants:
+        indic = variant.series["indic_is"]
+        if indic not in shares:  # an entry the model does not know: a plausible top-level share
+            shares[indic] = _Share(20.0, (variant.series["unit"],))
+        units.setdefault(indic, set()).add(variant.series["unit"])
+        periods.setdefault(indic, set()).update(
+            y for y in years if spec.periods.covers(y) and variant.periods.covers(y))
+    surveyed = set().union(*periods.values()) if periods else set(years)
+    for indic, share in shares.items():  # model-only codes follow the catalogue code they derive from
+        if indic not in periods:
+            parent = next((p for p in (share.parent, *share.rest_of) if p in periods), None)
+            periods[indic] = set(periods[parent]) if parent else surveyed
+    model = _Model(base.breakdown, base.share_unit, base.user_units, base.slope, shares)
+    return _Shape(breakdowns, fixed, {i: tuple(sorted(u)) for i, u in units.items()},
+                  {i: frozenset(p) for i, p in periods.items()}, model)
+
+
 class _Generator:
     """Draws one dataset's values and cell states from a seeded numpy generator."""
 
-    def __init__(self, code: str, years: list[int], propensity: np.ndarray, seed: int):
+    def __init__(self, code: str, years: list[int], propensity: np.ndarray, seed: int, shape: _Shape):
         self.code = code
         self.spec: DatasetSpec = DATASETS[code]
-        self.model = _MODELS[code]
+        self.model = shape.model
         self.years = np.array(years)
-        self.breakdowns = list(self.spec.overview_codes[self.model.breakdown])
+        self.breakdowns = list(shape.breakdowns)
         self.z = propensity
         # a per-dataset stream: adding a dataset never changes another one's numbers
         self.rng = np.random.default_rng([seed, *code.encode()])
         self.shape = (len(self.breakdowns), len(COUNTRIES), len(years))
-        self.offset = np.array([_BREAKDOWN_OFFSET[b] for b in self.breakdowns])[:, None, None]
+        self.offset = np.array([_BREAKDOWN_OFFSET.get(b, 0.0) for b in self.breakdowns])[:, None, None]
         self.trend = (self.years - self.years[-1])[None, None, :]
         # year-by-country noise shared by all breakdowns keeps size classes in order
         self.country_year = self.rng.normal(0, 0.1, (1, len(COUNTRIES), len(years)))
@@ -231,15 +276,17 @@ class _Generator:
             # share among internet users: higher where internet use is lower
             lift = 0.5 - 0.15 * self.z[None, :, None] + 0.3 * (self.offset < 0)
             return 100 * _sigmoid(_logit(np.clip(shares[indic], 0.01, 99.99) / 100) + lift)
+        if share.parent is None:  # a top-level share in another population's unit (e.g. PC_ENT_IUSE)
+            return np.clip(shares[indic] * 1.1, 0, 100)
         return 100 * shares[indic] / shares[share.parent]
 
-    def states(self, breakdown_is_headline: np.ndarray) -> np.ndarray:
+    def states(self, breakdown_is_headline: np.ndarray, last_year: int) -> np.ndarray:
         """Cell state per (breakdown, country, year): 0 value, 1 flagged value, 2 confidential,
         3 left out, 4 empty with flag u."""
         u = self.rng.random(self.shape)
         member = np.array([g in EU27 for g in COUNTRIES])[None, :, None]
         small = np.array([g in _SMALL_MEMBERS for g in COUNTRIES])[None, :, None]
-        earlier = (self.years < self.years[-1])[None, None, :]
+        earlier = (self.years < last_year)[None, None, :]  # a series' newest year is complete for members
         non_headline = ~breakdown_is_headline[:, None, None]
         conf = np.where(member, earlier * (0.004 + 0.02 * non_headline + 0.03 * small * non_headline), 0.05)
         gap = np.where(member, earlier * 0.012, 0.07)
@@ -269,11 +316,10 @@ class _Table:
         return sum(len(cells) for cells in self.series.values())
 
 
-def _series_table(code: str, years: list[int], propensity: np.ndarray, seed: int) -> _Table:
-    gen = _Generator(code, years, propensity, seed)
+def _series_table(code: str, years: list[int], propensity: np.ndarray, seed: int, shape: _Shape) -> _Table:
+    gen = _Generator(code, years, propensity, seed, shape)
     spec, model = gen.spec, gen.model
-    fixed = {d: spec.overview_codes[d][0] for d in spec.dimensions
-             if d not in (model.breakdown, "indic_is", "unit", "geo")}
+    fixed = shape.fixed
     headline = np.array([b in _HEADLINE_BREAKDOWNS for b in gen.breakdowns])
     shares = gen.values()
     member_idx = [COUNTRIES.index(g) for g in MEMBERS]
@@ -281,9 +327,10 @@ def _series_table(code: str, years: list[int], propensity: np.ndarray, seed: int
     geos = {geo: i for i, geo in enumerate(COUNTRIES)} | {geo: None for geo in AGGREGATES}
     table = _Table(code)
     for indic, share in model.shares.items():
-        for unit in share.units:
+        surveyed = np.array([year in shape.periods[indic] for year in years])
+        for unit in shape.units[indic]:
             printed = np.round(gen.unit_values(indic, unit, shares), 2)
-            states = gen.states(headline)
+            states = gen.states(headline, max(shape.periods[indic], default=years[-1]))
             flags = gen.rng.integers(0, len(_FLAGS), gen.shape)
             aggregates = {
                 EU27_AGGREGATE: np.round(printed[:, member_idx, :].mean(axis=1), 2),
@@ -294,10 +341,13 @@ def _series_table(code: str, years: list[int], propensity: np.ndarray, seed: int
                 for geo, c in geos.items():
                     key = tuple(geo if d == "geo" else dims[d] for d in spec.dimensions)
                     if c is None:
-                        cells = [(year, f"{v:.2f}", "", "") for year, v in zip(years, aggregates[geo][b])]
+                        cells = [(year, f"{v:.2f}", "", "") for year, v, on in zip(years, aggregates[geo][b], surveyed)
+                                 if on]
                     else:
                         cells = []
                         for y, year in enumerate(years):
+                            if not surveyed[y]:  # Eurostat publishes nothing for a year not surveyed
+                                continue
                             state = states[b, c, y]
                             if state == 0:
                                 cells.append((year, f"{printed[b, c, y]:.2f}", "", ""))
@@ -454,6 +504,7 @@ def write_sample_mirror(
     first_year: int | None = None,
     last_update: datetime | date | str | None = None,
     seed: int = 2026,
+    catalogue: Catalogue | None = None,
 ) -> dict:
     """Write the synthetic Eurostat mirror under `root`; returns what was written."""
     first_year = last_year - 6 if first_year is None else first_year
@@ -476,10 +527,15 @@ def write_sample_mirror(
         "datasets": {},
     }
     toc_entries: dict[str, tuple[int, int, int]] = {}
-    for code in DATASETS:
-        # isoc_ai_iaiu was first published in December 2025: one survey year only
-        years = [last_year] if code == "isoc_ai_iaiu" else list(range(first_year, last_year + 1))
-        table = _series_table(code, years, propensity, seed)
+    catalogue = catalogue or load_catalogue()
+    for code in sorted(catalogue.datasets):
+        # Which code exists in which survey year follows the catalogue's periods and versions (checked
+        # against Eurostat's real files by tests/test_sample_real_shapes.py); the TSV's columns and the
+        # TOC's data start/end are the years with any observation.
+        shape = _shape(code, catalogue, list(range(first_year, last_year + 1)))
+        present = sorted(set().union(*shape.periods.values()))
+        years = present or [last_year]
+        table = _series_table(code, years, propensity, seed, shape)
         csv_path = root / "data" / f"{code}.sdmx.csv.gz"
         tsv_path = root / "data" / f"{code}.tsv.gz"
         csv_path.write_bytes(_gzip(_sdmx_csv(table, stamp)))

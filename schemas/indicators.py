@@ -6,6 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.errors import ValidationFailed
+from pipeline.units import percent_mask
 from pipeline.geo import EU27
 from pipeline.indicators import INDICATOR_DTYPES, RANKING_DTYPES, units_of
 
@@ -17,7 +18,7 @@ _MAX_RANKED = len(EU27)
 def _within_percent(column: str):
     def check(df: pd.DataFrame) -> pd.Series:
         values = df[column]
-        return ~units_of(df).str.startswith("PC_") | values.isna() | values.between(0, 100)
+        return ~percent_mask(units_of(df)) | values.isna() | values.between(0, 100)
 
     return pa.Check(check, name=f"{column}_within_0_100_for_PC_units",
                     error=f"{column} must lie within 0-100 when the unit starts with PC_")
@@ -65,6 +66,10 @@ indicators_schema = pa.DataFrameSchema(
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "n_ranked": pa.Column("Int64", pa.Check.in_range(0, _MAX_RANKED)),
         "eurostat_last_update": _text(True),
+        "series_version": _text(True),
+        "reference_period": pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True),
+        "missing_reason": _text(True),
+        "comparability_note": _text(True),
     },
     checks=[
         pa.Check(_rank_within_n_ranked, name="rank_within_n_ranked", error="rank must be <= n_ranked"),
@@ -72,6 +77,8 @@ indicators_schema = pa.DataFrameSchema(
                  error="a confidential observation must not carry a value"),
         pa.Check(_previous_is_earlier, name="previous_period_is_earlier",
                  error="prev_time_period must be earlier than time_period"),
+        pa.Check(lambda df: df["value"].isna() | df["missing_reason"].isna(), name="missing_reason_only_when_missing",
+                 error="missing_reason is set only on rows without a value"),
         _within_percent("value"),
         _within_percent("eu_value"),
     ],

@@ -12,6 +12,7 @@ from pandera.errors import SchemaErrors
 
 from pipeline.datasets import dataset_spec
 from pipeline.errors import ValidationFailed
+from pipeline.units import PERCENT_PREFIX, percent_mask
 
 GEO_PATTERN = r"^[A-Z]{2}$|^(EU|EA)[A-Z0-9_]*$"
 # Observation status letters since January 2025, then the older vintages' c r s z.
@@ -71,11 +72,9 @@ def _dimension(name: str) -> pa.Column:
 @lru_cache(maxsize=None)
 def _schema(dataset: str, last_year: int) -> pa.DataFrameSchema:
     spec = dataset_spec(dataset)
-    percent_units = list(spec.percent_units)
-
     def percent_in_range(df: pd.DataFrame) -> pd.Series:
         value = df["value"]
-        return ~(df["unit"].isin(percent_units) & ((value < 0) | (value > 100)))
+        return ~(percent_mask(df["unit"]) & ((value < 0) | (value > 100)))
 
     columns = {
         "dataset": pa.Column(
@@ -164,7 +163,7 @@ def _describe(df: pd.DataFrame, dataset: str, failures: pd.DataFrame) -> str:
     parts = []
     for check, group in failures.groupby("check", sort=False, dropna=False):
         column, rule = RULES.get(str(check), (None, str(check)))
-        for placeholder, text in (("{first}", FIRST_YEAR), ("{last}", last_year), ("{units}", ", ".join(spec.percent_units))):
+        for placeholder, text in (("{first}", FIRST_YEAR), ("{last}", last_year), ("{units}", f"{PERCENT_PREFIX}*")):
             rule = rule.replace(placeholder, str(text))  # not str.format: the geo pattern has braces
         columns = column or ", ".join(dict.fromkeys(group["column"].astype(str)))
         rows = pd.unique(group["index"].dropna())

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.catalogue import DEFAULT_PATH, load_catalogue, resolve_catalogue
-from pipeline.datasets import DATASETS
+from pipeline.catalogue import DEFAULT_PATH, load_catalogue
+from pipeline.series import resolve_catalogue
 from pipeline.errors import CatalogueError
 from pipeline.indicators import compute_indicators
 from tests.test_indicators import observation_table
@@ -37,7 +37,10 @@ def _overview_series():
             for c in ("I_BARR2Y", "I_BSPD1", "I_BTFW1")]
     out += [("isoc_ec_evals", {**ENT, "indic_is": "E_ETURN", "unit": "PC_TURN"}),
             ("isoc_ec_evals", {**ENT, "indic_is": "E_AXSVAL", "unit": "PC_ETURN"}),
-            ("isoc_e_dii", {**ENT, "indic_is": "E_DI4_GELO", "unit": "PC_ENT"})]
+            ("isoc_e_dii", {**ENT, "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}),
+            ("isoc_e_dii", {**ENT, "indic_is": "E_DI3_GELO", "unit": "PC_ENT"}),
+            ("isoc_e_dii", {**ENT, "size_emp": "10-249", "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}),
+            ("isoc_e_dii", {**ENT, "size_emp": "10-249", "indic_is": "E_DI3_GELO", "unit": "PC_ENT"})]
     return out
 
 
@@ -47,27 +50,39 @@ def packaged():
 
 
 def test_packaged_catalogue_covers_every_series_of_the_overview(packaged):
-    have = {(s.dataset, tuple(sorted(s.series.items()))): s for s in packaged.indicators}
+    have = [(s.dataset, tuple(sorted(v.series.items()))) for s in packaged.indicators for v in s.variants]
     missing = [(ds, series) for ds, series in _overview_series() if (ds, tuple(sorted(series.items()))) not in have]
     assert missing == []
-    assert len(have) == len(packaged.indicators), "two entries pin the same series"
+    assert len(set(have)) == len(have), "two entries pin the same series"
 
 
-def test_packaged_catalogue_pins_only_codes_the_dataset_list_declares(packaged):
-    # The bundled sample is generated from overview_codes: an entry outside them could never resolve.
-    for spec in packaged.indicators:
-        codes = DATASETS[spec.dataset].overview_codes
-        for dim, code in spec.series.items():
-            assert code in codes[dim], f"{spec.id}: {dim}={code} not in pipeline.datasets overview_codes"
+def test_digital_intensity_follows_the_index_version_of_the_survey_year(packaged):
+    for entry_id, size in (("basic_digital_intensity", "GE10"), ("basic_digital_intensity_smes", "10-249")):
+        spec = packaged.by_id[entry_id]
+        assert spec.headline and not spec.versions_comparable
+        served = {p: spec.variant_for(p).series["indic_is"] for p in range(2021, 2028)}
+        assert served == {2021: "E_DI3_GELO", 2022: "E_DI4_GELO", 2023: "E_DI3_GELO", 2024: "E_DI4_GELO",
+                          2025: "E_DI3_GELO", 2026: "E_DI4_GELO", 2027: "E_DI3_GELO"}
+        assert spec.series_key("BE", 2025) == f"A.{size}.C10-S951_X_K.E_DI3_GELO.PC_ENT.BE"
+        assert spec.series_key("BE", 2024) == f"A.{size}.C10-S951_X_K.E_DI4_GELO.PC_ENT.BE"
+        assert spec.why_not_surveyed(2020) == "first surveyed in 2021"
+
+
+def test_codes_surveyed_in_some_years_only_say_so(packaged):
+    assert packaged.by_id["ai_purpose_human_resources"].why_not_surveyed(2025) == "last surveyed in 2021"
+    assert packaged.by_id["ai_tech_media_generation"].why_not_surveyed(2024) == "first surveyed in 2025"
+    assert packaged.by_id["ai_purpose_administration"].why_not_surveyed(2021) == "first surveyed in 2023"
+    assert packaged.by_id["ai_any_all_enterprises"].why_not_surveyed(2022).startswith("not surveyed in 2022")
+    assert packaged.by_id["ai_any_all_enterprises"].surveyed(2026), "the AI module is expected to go on"
 
 
 def test_packaged_headlines_are_the_press_release_figures(packaged):
     headline = {s.id for s in packaged.headline}
     assert 10 <= len(headline) <= 12
-    by_series = {(s.dataset, s.series["indic_is"], s.series.get("size_emp")): s for s in packaged.headline}
+    by_series = {(s.dataset, s.indic_is, s.series.get("size_emp")): s for s in packaged.headline}
     for key in [("isoc_eb_ai", "E_AI_TANY", size) for size in ("GE10", "10-49", "50-249", "GE250")] + [
         ("isoc_ai_iaiu", "I_IUAI", None), ("isoc_ec_iprb21", "I_BARR2Y", None),
-        ("isoc_ec_evals", "E_ETURN", "GE10"), ("isoc_e_dii", "E_DI4_GELO", "GE10"),
+        ("isoc_ec_evals", "E_ETURN", "GE10"), ("isoc_e_dii", "E_DI4_GELO", "GE10"), ("isoc_e_dii", "E_DI4_GELO", "10-249"),
     ]:
         assert key in by_series, key
     assert any(s.series.get("ind_type") == "IND_TOTAL" and s.series["indic_is"] == "I_BLT12" for s in packaged.headline)
@@ -76,7 +91,7 @@ def test_packaged_headlines_are_the_press_release_figures(packaged):
 def test_packaged_titles_are_translated_and_directions_deliberate(packaged):
     for spec in packaged.indicators:
         assert len({spec.title["en"], spec.title["nl"], spec.title["fr"]}) == 3, spec.id
-        if spec.series["indic_is"].startswith(("E_AI_B", "I_BARR", "I_BSPD", "I_BTFW")):
+        if spec.indic_is.startswith(("E_AI_B", "I_BARR", "I_BSPD", "I_BTFW")):
             assert spec.higher_is_better is False, f"{spec.id}: barriers and problems rank fewer as better"
         else:
             assert spec.higher_is_better is True, spec.id
@@ -91,7 +106,9 @@ def test_ecommerce_turnover_reports_the_survey_year_label(packaged):
     spec = packaged.by_id["ecommerce_turnover_share"]
     # Survey 2026 is not out for edition 2026: the edition shows Eurostat's 2025 label (sales of 2024).
     assert packaged.reporting_period(spec, 2026) == 2025
-    assert "year before the survey" in spec.title["en"]
+    assert spec.reference_offset == -1, "the 2025 figure is about sales in 2024"
+    for lang, words in (("en", "year before the survey"), ("nl", "jaar vóór de enquête"), ("fr", "année précédant l'enquête")):
+        assert words in spec.title[lang]
     assert packaged.datasets == frozenset(ds for ds, _ in _overview_series())
     assert len(packaged.sha256) == 64
 
@@ -236,10 +253,10 @@ def test_a_new_entry_in_a_copy_of_the_yaml_gives_a_new_indicator_row(tmp_path):
     cat = load_catalogue(_write(tmp_path, None, text=text))
     assert cat.sha256 != load_catalogue().sha256
     vhi = {**ENT, "indic_is": "E_DI3_VHI", "unit": "PC_ENT"}
-    gelo = {**ENT, "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}
+    gelo = {**ENT, "indic_is": "E_DI3_GELO", "unit": "PC_ENT"}
     data = {"isoc_e_dii": observation_table("isoc_e_dii", [
         (vhi, "BE", 2025, 9.7), (vhi, "FR", 2025, 5.0), (vhi, "EU27_2020", 2025, 5.5),
-        (gelo, "BE", 2025, 80.0),
+        (gelo, "BE", 2025, 80.0), ({**gelo, "indic_is": "E_DI4_GELO"}, "BE", 2024, 79.0),
     ])}
     sub = cat.select(["very_high_digital_intensity", "basic_digital_intensity"])
     resolve_catalogue(sub, data)
@@ -248,4 +265,27 @@ def test_a_new_entry_in_a_copy_of_the_yaml_gives_a_new_indicator_row(tmp_path):
     assert (row["value"], row["eu_value"], row["rank"], row["n_ranked"]) == (9.7, 5.5, 1, 2)
     assert row["series_key"] == "A.GE10.C10-S951_X_K.E_DI3_VHI.PC_ENT.BE"
     assert row["title_nl"] == "Zeer hoge digitale intensiteit (%)"
-    assert list(table["indicator_id"]) == ["basic_digital_intensity", "very_high_digital_intensity"]
+    assert list(dict.fromkeys(table["indicator_id"])) == ["basic_digital_intensity", "very_high_digital_intensity"]
+
+
+def test_a_new_entry_needs_no_code_change_to_appear_in_the_sample(tmp_path):
+    # The catalogue is the only list of codes: the demo's mirror generates what a new entry pins.
+    text = DEFAULT_PATH.read_text(encoding="utf-8") + """
+  - id: ai_tech_other
+    topic: ai_technologies
+    headline: false
+    dataset: isoc_eb_ai
+    series: {freq: A, size_emp: GE10, nace_r2: C10-S951_X_K, indic_is: E_AI_TX, unit: PC_ENT_IUSE}
+    periods: {from: 2024}
+    higher_is_better: true
+    title: {en: "Other AI (%)", nl: "Andere AI (%)", fr: "Autre IA (%)"}
+"""
+    from pipeline.eurostat import read_observations
+    from pipeline.sample import write_sample_mirror
+
+    cat = load_catalogue(_write(tmp_path, None, text=text))
+    info = write_sample_mirror(tmp_path / "mirror", last_year=2025, catalogue=cat)
+    obs = read_observations(info["datasets"]["isoc_eb_ai"]["path"])
+    rows = obs[(obs["indic_is"] == "E_AI_TX") & (obs["unit"] == "PC_ENT_IUSE")]
+    assert sorted(rows["time_period"].unique()) == [2024, 2025]
+    resolve_catalogue(cat.select(["ai_tech_other"]), {"isoc_eb_ai": obs})

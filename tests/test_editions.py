@@ -42,7 +42,7 @@ def test_a_past_edition_built_today_carries_a_note_and_the_current_one_none():
 
 def test_a_series_first_surveyed_in_2025_is_no_headline_of_edition_2025():
     genai = CATALOGUE.by_id["genai_any_purpose"]
-    assert genai.first_period == 2025 and genai.headline
+    assert genai.periods.first == 2025 and genai.headline
     assert not genai.surveyed(2024) and genai.surveyed(2025)
     assert "genai_any_purpose" not in presentation_from_catalogue(CATALOGUE, 2025).headline_ids
     assert "genai_any_purpose" in presentation_from_catalogue(CATALOGUE, 2026).headline_ids
@@ -51,12 +51,17 @@ def test_a_series_first_surveyed_in_2025_is_no_headline_of_edition_2025():
     assert "genai_any_purpose" in set(missing_headline_values(empty, CATALOGUE, 2026)["indicator_id"])
 
 
-def test_first_period_must_be_a_year(tmp_path):
+@pytest.mark.parametrize("rule, words", [
+    ("{from: soon}", "periods.from"), ("{from: 2025, to: 2021}", "'from' 2025 is after 'to' 2021"),
+    ("{step: 2}", "'step' needs 'from'"), ("{from: 1890}", "periods.from"), ("{since: 2025}", "periods.since"),
+])
+def test_a_bad_period_rule_is_refused_with_its_place(tmp_path, rule, words):
     text = DEFAULT_PATH.read_text(encoding="utf-8")
     broken = tmp_path / "catalogue.yaml"
-    broken.write_text(text.replace("first_period: 2025", "first_period: soon", 1))
-    with pytest.raises(CatalogueError, match="first_period"):
+    broken.write_text(text.replace("periods: {from: 2025}             # isoc_ai_iaiu", f"periods: {rule}  #", 1))
+    with pytest.raises(CatalogueError, match="indicator 'genai_any_purpose'") as caught:
         load_catalogue(broken)
+    assert words in str(caught.value)
 
 
 # ------------------------------------------------------------------------- blocking asset check
@@ -106,7 +111,8 @@ def test_a_missing_headline_value_fails_the_blocking_check_and_keeps_the_previou
                 and e.event_specific_data.check_name == "headline_values_present"]
     assert not check.passed and check.blocking
     details = check.metadata["details"].value
-    assert "| ai_any_all_enterprises | 2025 | value missing" in details and details.count("\n") == 2  # one row
+    assert "| ai_any_all_enterprises | 2025 | not published for BE in 2025 |" in details
+    assert details.count("\n") == 2  # one row
     materialised = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {"raw/isoc_eb_ai", "observations/isoc_eb_ai", "indicators"} <= materialised
     assert "release" not in materialised

@@ -54,7 +54,7 @@ def _spec(id, series, higher_is_better=True, headline=False, period_offset=-1):
 
 
 def _catalogue(*specs):
-    return Catalogue(topics=(Topic("t", {"en": "T", "nl": "T", "fr": "T"}),), indicators=specs, sha256="0" * 64)
+    return Catalogue(topics=(Topic(id="t", title={"en": "T", "nl": "T", "fr": "T"}),), indicators=specs, sha256="0" * 64)
 
 
 def _members_row(series, period, values):
@@ -200,7 +200,7 @@ def test_a_focus_country_outside_the_eu_is_refused(tables):
 def test_series_key_follows_the_dsd_order_of_the_dataset():
     spec = IndicatorSpec(id="genai", topic="t", headline=False, dataset="isoc_ai_iaiu",
                          series={"unit": "PC_IND", "indic_is": "I_IUAI", "ind_type": "IND_TOTAL", "freq": "A"},
-                         higher_is_better=True, period_offset=-1, title={})
+                         higher_is_better=True, period_offset=-1, title={"en": "g", "nl": "g", "fr": "g"})
     assert series_key(spec, "BE") == "A.IND_TOTAL.I_IUAI.PC_IND.BE"
 
 
@@ -283,6 +283,9 @@ def test_empty_input_gives_empty_tables_with_the_contract_dtypes():
     obs = {DS: observation_table(DS, [(BARRIER, "BE", 2025, 1.0)])}
     rankings = compute_rankings(cat, obs, 2026, "BE")
     indicators = compute_indicators(cat, obs, 2026, "BE")
-    assert rankings.empty and indicators.empty
+    assert rankings.empty
+    # The edition's figure is still there, as missing with the reason: never silently absent.
+    assert len(indicators) == 1 and np.isnan(indicators["value"].iloc[0])
+    assert indicators["missing_reason"].iloc[0].startswith("no value published for 2025")
     validate_rankings(rankings)
     validate_indicators(indicators)

@@ -6,7 +6,8 @@ import csv
 
 import pytest
 
-from pipeline.catalogue import load_catalogue, resolve_catalogue
+from pipeline.catalogue import load_catalogue
+from pipeline.series import resolve_catalogue
 from pipeline.eurostat import read_observations
 from pipeline.geo import EU27
 from pipeline.indicators import compute_indicators, compute_rankings

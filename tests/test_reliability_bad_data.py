@@ -88,7 +88,7 @@ def test_a_dataset_code_with_a_path_or_url_character_is_refused_everywhere(code,
     with pytest.raises(InvalidDatasetCode):
         validate_dataset_code(code)
     with pytest.raises(InvalidDatasetCode):
-        DatasetSpec(code=code, title="t", dimensions=("geo",), overview_codes={}, percent_units=())
+        DatasetSpec(code=code, title="t", dimensions=("geo",))
     with pytest.raises(InvalidDatasetCode):
         dataset_spec(code)
     with pytest.raises(InvalidDatasetCode):

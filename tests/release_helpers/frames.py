@@ -104,6 +104,8 @@ def rankings_and_indicators(obs: dict[str, pd.DataFrame], focus_geo: str) -> tup
                 "rank": int(ranked["rank"].iloc[0]) if len(ranked) else pd.NA,
                 "n_ranked": len(members) if len(ranked) else pd.NA,
                 "eurostat_last_update": LAST_UPDATE[dataset],
+                "series_version": None, "reference_period": int(period),
+                "missing_reason": "not available" if np.isnan(value) else None, "comparability_note": None,
             })
             if not np.isnan(value):
                 previous = (int(period), value)
@@ -111,7 +113,7 @@ def rankings_and_indicators(obs: dict[str, pd.DataFrame], focus_geo: str) -> tup
     indicators = pd.DataFrame(ind_rows)
     for col in ("rank", "n_ranked"):
         rankings[col] = rankings[col].astype("Int64")
-    for col in ("prev_time_period", "rank", "n_ranked"):
+    for col in ("prev_time_period", "rank", "n_ranked", "reference_period"):
         indicators[col] = indicators[col].astype("Int64")
     for col in ("value", "eu_value", "diff_eu", "prev_value", "change"):
         indicators[col] = indicators[col].astype("float64")
