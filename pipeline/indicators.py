@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -133,38 +133,42 @@ def compute_indicators(
     focus_geo: str,
     rankings: pd.DataFrame | None = None,
     long: pd.DataFrame | None = None,
+    members: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per indicator and period for the focus country: value, flags, EU value, change, rank.
+    """One row per indicator, period and member: value, flags, EU value, change, rank.
 
-    The edition's reporting period always has a row: without a value, `missing_reason` says why.
+    `members` defaults to the focus country alone; the release passes all 27. The edition's
+    reporting period always has a row for every member: without a value, `missing_reason` says why.
     """
     _check_focus(focus_geo)
+    members = list(members) if members is not None else [focus_geo]
+    for geo in members:
+        _check_focus(geo)
     if long is None:
         long = series_observations(catalogue, observations, edition)
     if rankings is None:
         rankings = _rank(catalogue, long, focus_geo)
     keys = ["indicator_id", "time_period"]
 
-    table = long[keys + ["version"]].drop_duplicates(keys)
+    periods = long[keys].drop_duplicates()
     reporting = pd.DataFrame({"indicator_id": [s.id for s in catalogue.indicators],
                               "time_period": [catalogue.reporting_period(s, edition) for s in catalogue.indicators]})
-    table = pd.concat([table, reporting.merge(table[keys], how="left", indicator=True)
-                       .query("_merge == 'left_only'").drop(columns="_merge")], ignore_index=True)
-    focus = long.loc[long["geo"] == focus_geo, keys + ["value", "obs_status", "conf_status"]]
-    table = table.merge(focus.drop_duplicates(keys), on=keys, how="left")
+    periods = pd.concat([periods, reporting], ignore_index=True).drop_duplicates()
+    table = periods.merge(pd.DataFrame({"geo": members}), how="cross")
+    values = long.loc[long["geo"].isin(members), keys + ["geo", "value", "obs_status", "conf_status"]]
+    table = table.merge(values.drop_duplicates(keys + ["geo"]), on=keys + ["geo"], how="left")
     table = table.merge(_eu_values(long), on=keys, how="left")
     counts = rankings.groupby(keys, observed=True).size().rename("n_ranked").reset_index()
     table = table.merge(counts, on=keys, how="left")
-    focus_ranks = rankings.loc[rankings["geo"] == focus_geo, keys + ["rank"]]
-    table = table.merge(focus_ranks, on=keys, how="left")
+    table = table.merge(rankings[keys + ["geo", "rank"]], on=keys + ["geo"], how="left")
     table["n_ranked"] = table["n_ranked"].fillna(0)
 
     specs = catalogue.by_id
-    table = table.assign(_order=_order(catalogue, table["indicator_id"]))
-    table = table.sort_values(["_order", "time_period"], kind="stable").reset_index(drop=True)
+    table = table.assign(_order=_order(catalogue, table["indicator_id"]), _geo=table["geo"].map(members.index))
+    table = table.sort_values(["_order", "_geo", "time_period"], kind="stable").reset_index(drop=True)
     table["series_version"] = [getattr(specs[i].variant_for(p), "label", None)
                                for i, p in zip(table["indicator_id"], table["time_period"])]
-    changes = [_comparable_changes(specs[i], rows) for i, rows in table.groupby("indicator_id", sort=False)]
+    changes = [_comparable_changes(specs[i], rows) for (i, _), rows in table.groupby(["indicator_id", "geo"], sort=False)]
     table = table.join(pd.concat(changes)) if changes else table.assign(
         prev_time_period=pd.array([], dtype="Int64"), prev_value=np.nan, comparability_note=None)
     table["change"] = table["value"] - table["prev_value"]
@@ -176,48 +180,62 @@ def compute_indicators(
     table["topic"] = spec_of.map(lambda s: s.topic)
     table["dataset"] = spec_of.map(lambda s: s.dataset)
     table["unit"] = spec_of.map(lambda s: s.unit)
-    table["series_key"] = [series_key(s, focus_geo, p) for s, p in zip(spec_of, table["time_period"])]
+    table["series_key"] = [series_key(s, g, p) for s, g, p in zip(spec_of, table["geo"], table["time_period"])]
     table["reference_period"] = table["time_period"] + spec_of.map(lambda s: s.reference_offset)
-    table["geo"] = focus_geo
     updates = {ds: observations[ds].attrs.get("eurostat_last_update") for ds in catalogue.datasets}
     table["eurostat_last_update"] = table["dataset"].map(updates)
     table["obs_status"] = table["obs_status"].where(table["obs_status"].notna(), None)
     table["conf_status"] = table["conf_status"].where(table["conf_status"].notna(), None)
-    gaps = figure_gaps(catalogue, long, observations, edition, [focus_geo])
-    reasons = {(g.indicator_id, int(g.time_period)): g.reason for g in gaps.itertuples()}
-    table["missing_reason"] = [reasons.get((i, int(p))) for i, p in zip(table["indicator_id"], table["time_period"])]
+    gaps = figure_gaps(catalogue, long, observations, edition, members)
+    reasons = {(g.indicator_id, g.geo, int(g.time_period)): g.reason for g in gaps.itertuples()}
+    table["missing_reason"] = [reasons.get((i, g, int(p))) for i, g, p in
+                               zip(table["indicator_id"], table["geo"], table["time_period"])]
     return _typed(table, INDICATOR_DTYPES)
 
 
 # --- Pure checks for the Dagster asset checks: an empty result means OK. ---
 
 
-def missing_headline_values(indicators: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
-    """Headline indicators without a focus value in the edition's reporting period (blocking gaps)."""
-    return _missing(indicators, catalogue, edition, headline=True)
+GAP_COLUMNS = ["indicator_id", "geo", "time_period", "problem"]
 
 
-def missing_figures(indicators: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
-    """Other indicators without a value in the edition's reporting period, with the reason (not blocking)."""
-    return _missing(indicators, catalogue, edition, headline=False)
+def _gaps(indicators: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
+    """Rows of the edition's reporting periods without a value, with the problem in words."""
+    periods = {s.id: catalogue.reporting_period(s, edition) for s in catalogue.indicators}
+    rows = indicators.loc[indicators["indicator_id"].map(periods) == indicators["time_period"]]
+    rows = rows.loc[rows["value"].isna()]
+    reason = rows["missing_reason"] if "missing_reason" in rows else pd.Series(None, index=rows.index, dtype=object)
+    flags = "value missing (obs_status=" + rows["obs_status"].astype(str) + ", conf_status=" + \
+        rows["conf_status"].astype(str) + ")"
+    out = rows[["indicator_id", "geo", "time_period"]].assign(problem=reason.where(reason.notna(), flags))
+    have = set(zip(indicators["indicator_id"], indicators["time_period"]))
+    absent = [(s.id, periods[s.id]) for s in catalogue.indicators if (s.id, periods[s.id]) not in have]
+    extra = pd.DataFrame([(i, None, p, "no observation for this period") for i, p in absent], columns=GAP_COLUMNS)
+    return pd.concat([out, extra], ignore_index=True) if len(extra) else out.reset_index(drop=True)
 
 
-def _missing(indicators: pd.DataFrame, catalogue: Catalogue, edition: int, *, headline: bool) -> pd.DataFrame:
-    rows = []
-    for spec in catalogue.indicators:
-        period = catalogue.reporting_period(spec, edition)
-        # A headline Eurostat did not survey that year by design blocks nothing: nothing was published to miss.
-        blocking = spec.headline and spec.surveyed(period)
-        if blocking != headline:
-            continue
-        row = indicators.loc[(indicators["indicator_id"] == spec.id) & (indicators["time_period"] == period)]
-        if row.empty:
-            rows.append((spec.id, period, "no observation for this period"))
-        elif row["value"].isna().all():
-            reason = row["missing_reason"].iloc[0] if "missing_reason" in row else None
-            flags = f"obs_status={row['obs_status'].iloc[0]}, conf_status={row['conf_status'].iloc[0]}"
-            rows.append((spec.id, period, reason if isinstance(reason, str) else f"value missing ({flags})"))
-    return pd.DataFrame(rows, columns=["indicator_id", "time_period", "problem"])
+def _blocking(gaps: pd.DataFrame, catalogue: Catalogue, edition: int, focus_geo: str | None) -> pd.Series:
+    """A headline Eurostat surveys that year, missing for the focus member: the release would be wrong
+    without it. By design not surveyed (the catalogue's periods) blocks nothing: nothing was published."""
+    specs = catalogue.by_id
+    surveyed_headline = gaps["indicator_id"].map(
+        lambda i: specs[i].headline and specs[i].surveyed(catalogue.reporting_period(specs[i], edition)))
+    mine = gaps["geo"].isna() | (gaps["geo"] == focus_geo) if focus_geo else pd.Series(True, index=gaps.index)
+    return (surveyed_headline & mine).astype(bool)
+
+
+def missing_headline_values(indicators: pd.DataFrame, catalogue: Catalogue, edition: int,
+                            focus_geo: str | None = None) -> pd.DataFrame:
+    """Headline figures of the edition missing for the focus member (every member when None): blocking."""
+    gaps = _gaps(indicators, catalogue, edition)
+    return gaps.loc[_blocking(gaps, catalogue, edition, focus_geo), GAP_COLUMNS].reset_index(drop=True)
+
+
+def missing_figures(indicators: pd.DataFrame, catalogue: Catalogue, edition: int,
+                    focus_geo: str | None = None) -> pd.DataFrame:
+    """Every other figure of the edition without a value, per member, with the reason (not blocking)."""
+    gaps = _gaps(indicators, catalogue, edition)
+    return gaps.loc[~_blocking(gaps, catalogue, edition, focus_geo), GAP_COLUMNS].reset_index(drop=True)
 
 
 def ranking_universe_problems(rankings: pd.DataFrame) -> list[str]:

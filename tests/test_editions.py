@@ -46,7 +46,7 @@ def test_a_series_first_surveyed_in_2025_is_no_headline_of_edition_2025():
     assert not genai.surveyed(2024) and genai.surveyed(2025)
     assert "genai_any_purpose" not in presentation_from_catalogue(CATALOGUE, 2025).headline_ids
     assert "genai_any_purpose" in presentation_from_catalogue(CATALOGUE, 2026).headline_ids
-    empty = pd.DataFrame(columns=["indicator_id", "time_period", "value", "obs_status", "conf_status"])
+    empty = pd.DataFrame(columns=["indicator_id", "geo", "time_period", "value", "obs_status", "conf_status"])
     assert "genai_any_purpose" not in set(missing_headline_values(empty, CATALOGUE, 2025)["indicator_id"])
     assert "genai_any_purpose" in set(missing_headline_values(empty, CATALOGUE, 2026)["indicator_id"])
 
@@ -111,7 +111,7 @@ def test_a_missing_headline_value_fails_the_blocking_check_and_keeps_the_previou
                 and e.event_specific_data.check_name == "headline_values_present"]
     assert not check.passed and check.blocking
     details = check.metadata["details"].value
-    assert "| ai_any_all_enterprises | 2025 | not published for BE in 2025 |" in details
+    assert "| ai_any_all_enterprises | BE | 2025 | not published for BE in 2025 |" in details
     assert details.count("\n") == 2  # one row
     materialised = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {"raw/isoc_eb_ai", "observations/isoc_eb_ai", "indicators"} <= materialised

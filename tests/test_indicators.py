@@ -212,7 +212,8 @@ def test_missing_headline_values_names_the_indicator_period_and_flags(tables):
     assert missing_headline_values(indicators, cat, 2026).empty
     problems = missing_headline_values(indicators, cat, 2025)  # reports 2024, where BE has only ': u'
     assert problems.to_dict("records") == [
-        {"indicator_id": "basic_di", "time_period": 2024, "problem": "value missing (obs_status=u, conf_status=None)"}
+        {"indicator_id": "basic_di", "geo": "BE", "time_period": 2024,
+         "problem": "value missing (obs_status=u, conf_status=None)"}
     ]
     assert list(missing_headline_values(indicators, cat, 2030)["time_period"]) == [2029]
 

@@ -1,1 +1,0 @@
-"""Hand-made release inputs and a child-process publisher for the release tests."""
