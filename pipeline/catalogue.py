@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Mapping
@@ -19,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from pipeline.datasets import DATASETS
 from pipeline.errors import CatalogueError
+from pipeline.geo import EU27
 from pipeline.periods import EVERY_YEAR, FIRST_YEAR, LAST_YEAR, PeriodRule
+from pipeline.units import is_percent
 
 DEFAULT_PATH = Path(__file__).with_name("indicator_catalogue.yaml")
 LANGUAGES = ("en", "nl", "fr")
@@ -40,6 +43,20 @@ class Titles(BaseModel):
 
     def __getitem__(self, lang: str) -> str:
         return getattr(self, lang)
+
+
+class Target(BaseModel):
+    """A policy target for the statistic (the Digital Decade's 2030 targets), with its legal source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: float = Field(ge=0, le=100, description="the level to reach, in the entry's unit")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, strict=True, description="the year it is to be reached by")
+    unit: Code = Field(description="the target's unit: a percentage of the same population as the series")
+    source: Text = Field(description="the legal source, e.g. Decision (EU) 2022/2481, Art. 4(1)(3)(b)")
+    national: dict[str, float] = Field({}, description="a member's own target where its roadmap sets one")
+
+    def for_member(self, geo: str) -> float:
+        return self.national.get(geo, self.value)
 
 
 class SeriesVersion(BaseModel):
@@ -83,6 +100,7 @@ class IndicatorSpec(BaseModel):
     reference_offset: int = Field(0, ge=-5, le=0, strict=True,
                                   description="the figure is about time_period + offset (e-commerce sales: -1)")
     title: Titles
+    target: Target | None = None
 
     @cached_property
     def variants(self) -> tuple[Variant, ...]:
@@ -276,11 +294,29 @@ def _semantic_problems(spec: IndicatorSpec, topic_ids: set[str]) -> Iterator[str
                    f"(its non-geo dimensions: {expected}; geo is never pinned)")
         if missing or extra:
             break
+    yield from _target_problems(spec)
     for year in range(FIRST_YEAR, LAST_YEAR + 1):
         serving = [v.label for v in spec.variants if v.periods.covers(year)]
         if len(serving) > 1:
             yield f"field 'versions': {year} is served by more than one version ({', '.join(serving)})"
             break
+
+
+def _target_problems(spec: IndicatorSpec) -> Iterator[str]:
+    target = spec.target
+    if target is None:
+        return
+    if not is_percent(target.unit) or target.unit != spec.series.get("unit"):
+        yield (f"field 'target.unit' {target.unit!r}: a target must be a percentage of the same population as "
+               f"the series (its unit is {spec.series.get('unit')!r})")
+    if target.year < date.today().year:
+        yield f"field 'target.year' {target.year} is in the past"
+    unknown = sorted(set(target.national) - EU27)
+    if unknown:
+        yield (f"field 'target.national' names {', '.join(map(repr, unknown))}, not EU member code(s); "
+               f"the 27 are {' '.join(sorted(EU27))}")
+    if not spec.higher_is_better:
+        yield "field 'target': targets are levels to reach; the entry must have higher_is_better: true"
 
 
 _MESSAGES = {
