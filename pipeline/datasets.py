@@ -75,6 +75,29 @@ DATASETS: dict[str, DatasetSpec] = {
             title="Digital Intensity by size class of enterprise",
             dimensions=ENTERPRISE_DIMENSIONS,
         ),
+        # The Digital Decade KPIs. isoc_cicce_use and isoc_eb_das: dimensions as the real SDMX-CSV
+        # excerpts show them; isoc_sk_dskl_i21 and isoc_sks_itspt as public code reads them (no real
+        # file here): a served header that differs is refused by name.
+        DatasetSpec(
+            code="isoc_cicce_use",
+            title="Cloud computing services by size class of enterprise",
+            dimensions=ENTERPRISE_DIMENSIONS,
+        ),
+        DatasetSpec(
+            code="isoc_eb_das",
+            title="Data analytics by size class of enterprise",
+            dimensions=ENTERPRISE_DIMENSIONS,
+        ),
+        DatasetSpec(
+            code="isoc_sk_dskl_i21",
+            title="Individuals' level of digital skills (from 2021 onwards)",
+            dimensions=INDIVIDUAL_DIMENSIONS,
+        ),
+        DatasetSpec(
+            code="isoc_sks_itspt",
+            title="Employed ICT specialists - total",
+            dimensions=("freq", "unit", "geo"),
+        ),
     )
 }
 

@@ -67,7 +67,7 @@ _BREAKDOWN_OFFSET = {  # logit shift of a breakdown relative to the whole popula
     "IND_TOTAL": 0.0, "I0_2": -0.9, "I3_4": -0.2, "I5_8": 0.7,
     "Y16_24": 0.8, "Y25_54": 0.3, "Y55_74": -0.8,
 }
-_HEADLINE_BREAKDOWNS = frozenset({"GE10", "IND_TOTAL"})
+_HEADLINE_BREAKDOWNS = frozenset({"GE10", "IND_TOTAL", None})
 _FLAGS = ("b", "p", "e", "u", "bu")
 
 
@@ -83,7 +83,7 @@ class _Share:
 
 @dataclass(frozen=True)
 class _Model:
-    breakdown: str  # size_emp or ind_type
+    breakdown: str | None  # size_emp or ind_type; None for a dataset without one
     share_unit: str  # unit = % of the whole population
     user_units: tuple[str, ...] = ()  # units = % of internet users (higher than share_unit)
     slope: float = 0.15  # yearly logit growth
@@ -148,6 +148,11 @@ _MODELS: dict[str, _Model] = {
                      I_BPHG=0.88, I_BCS2=0.3, I_BFLMS2=0.33, I_BTICK2=0.22),
         },
     ),
+    "isoc_cicce_use": _Model("size_emp", "PC_ENT", slope=0.1, shares={"E_CC": _Share(45.0, ("PC_ENT",))}),
+    "isoc_eb_das": _Model("size_emp", "PC_ENT", slope=0.08, shares={"E_DA": _Share(33.0, ("PC_ENT",))}),
+    "isoc_sk_dskl_i21": _Model("ind_type", "PC_IND", slope=0.05, shares={"I_DSK2_BAB": _Share(56.0, ("PC_IND",))}),
+    # no indic_is and no breakdown: the statistic is the unit itself (share of total employment)
+    "isoc_sks_itspt": _Model(None, "PC_EMP", slope=0.06, shares={"PC_EMP": _Share(4.5, ("PC_EMP",))}),
     "isoc_ec_iprb21": _Model(
         "ind_type", "PC_IND", slope=0.1,
         shares={
@@ -179,20 +184,24 @@ class _Shape:
 
 
 def _shape(code: str, catalogue: Catalogue, years: list[int]) -> _Shape:
-    base = _MODELS.get(code) or _Model("size_emp" if "size_emp" in DATASETS[code].dimensions else "ind_type",
-                                        "PC_ENT" if "size_emp" in DATASETS[code].dimensions else "PC_IND")
+    dims = DATASETS[code].dimensions
+    fallback = next((d for d in ("size_emp", "ind_type") if d in dims), None)
+    base = _MODELS.get(code) or _Model(fallback, "PC_ENT" if fallback == "size_emp" else "PC_IND")
     variants = [(spec, v) for spec in catalogue.indicators if spec.dataset == code for v in spec.variants]
     breakdown = base.breakdown
-    found = {v.series[breakdown] for _, v in variants} | {"GE10" if breakdown == "size_emp" else "IND_TOTAL"}
-    order = list(_BREAKDOWN_OFFSET)
-    breakdowns = tuple(sorted(found, key=lambda b: (order.index(b) if b in order else len(order), b)))
+    if breakdown is None:
+        breakdowns: tuple = (None,)
+    else:
+        found = {v.series[breakdown] for _, v in variants} | {"GE10" if breakdown == "size_emp" else "IND_TOTAL"}
+        order = list(_BREAKDOWN_OFFSET)
+        breakdowns = tuple(sorted(found, key=lambda b: (order.index(b) if b in order else len(order), b)))
     fixed = {d: sorted({v.series[d] for _, v in variants})[0] for d in DATASETS[code].dimensions
              if d not in (breakdown, "indic_is", "unit", "geo")}
     shares = dict(base.shares)
     units: dict[str, set[str]] = {indic: set(share.units) for indic, share in shares.items()}
     periods: dict[str, set[int]] = {}
     for spec, variant in variants:
-        indic = variant.series["indic_is"]
+        indic = variant.series.get("indic_is", variant.series["unit"])  # the unit is the statistic without indic_is
         if indic not in shares:  # an entry the model does not know: a plausible top-level share
             shares[indic] = _Share(20.0, (variant.series["unit"],))
         units.setdefault(indic, set()).add(variant.series["unit"])
@@ -416,13 +425,20 @@ _TOC_TREE: tuple[tuple[int, str, str, str], ...] = (
     (6, "Individuals using the internet for buying goods or services", "tin00096", "table"),
     (5, "", "isoc_ec_ibgs", "dataset"),
     (5, "", "isoc_ec_iprb21", "dataset"),
+    (4, "Digital skills", "isoc_sk", "folder"),
+    (5, "", "isoc_sk_dskl_i21", "dataset"),
     (3, "ICT usage in enterprises", "isoc_e", "folder"),
     (4, "E-commerce", "isoc_ec", "folder"),
     (5, "", "isoc_ec_evals", "dataset"),
     (4, "E-business", "isoc_eb", "folder"),
     (5, "Artificial intelligence by NACE Rev. 2 activity", "isoc_eb_ain2", "dataset"),
     (5, "", "isoc_eb_ai", "dataset"),
+    (5, "", "isoc_eb_das", "dataset"),
+    (4, "Cloud computing", "isoc_cc", "folder"),
+    (5, "", "isoc_cicce_use", "dataset"),
     (4, "", "isoc_e_dii", "dataset"),
+    (3, "ICT specialists", "isoc_sks", "folder"),
+    (4, "", "isoc_sks_itspt", "dataset"),
 )
 # Entries outside the overview: (values, data start, data end, days before the last update).
 _TOC_OTHERS = {

@@ -41,6 +41,11 @@ def _overview_series():
             ("isoc_e_dii", {**ENT, "indic_is": "E_DI3_GELO", "unit": "PC_ENT"}),
             ("isoc_e_dii", {**ENT, "size_emp": "10-249", "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}),
             ("isoc_e_dii", {**ENT, "size_emp": "10-249", "indic_is": "E_DI3_GELO", "unit": "PC_ENT"})]
+    # the Digital Decade KPIs (Decision (EU) 2022/2481, Art. 4(1))
+    out += [("isoc_cicce_use", {**ENT, "indic_is": "E_CC", "unit": "PC_ENT"}),
+            ("isoc_eb_das", {**ENT, "indic_is": "E_DA", "unit": "PC_ENT"}),
+            ("isoc_sk_dskl_i21", {**IND, "indic_is": "I_DSK2_BAB", "unit": "PC_IND"}),
+            ("isoc_sks_itspt", {"freq": "A", "unit": "PC_EMP"})]
     return out
 
 

@@ -16,6 +16,7 @@ CONFIRMED = {
     ("ai_barrier_data_protection", ""), ("ecommerce_turnover_share", ""),
     ("basic_digital_intensity", "DII v3"), ("basic_digital_intensity", "DII v4"),
     ("basic_digital_intensity_smes", "DII v3"), ("basic_digital_intensity_smes", "DII v4"),
+    ("cloud_computing", ""), ("data_analytics", ""),
 }
 
 

@@ -91,7 +91,7 @@ def test_a_catalogue_error_is_shown_once_at_the_end_with_exit_2(env, capsys, mon
     from pipeline.catalogue import DEFAULT_PATH, load_catalogue
 
     text = DEFAULT_PATH.read_text(encoding="utf-8")
-    broken = text.replace("unit: PC_ENT}", "unit: PC_NOPE}", 1)
+    broken = text.replace("indic_is: E_AI_TTM, unit: PC_ENT}", "indic_is: E_AI_TTM, unit: PC_NOPE}", 1)
     assert broken != text
     (env / "catalogue.yaml").write_text(broken, encoding="utf-8")
     monkeypatch.setattr(assets.overview, "CATALOGUE", load_catalogue(env / "catalogue.yaml"))

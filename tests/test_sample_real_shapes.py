@@ -16,7 +16,9 @@ from pipeline.sample import write_sample_mirror
 FIRST, LAST = 2019, 2025
 # Real files that hold their series whole (every period Eurostat has), per SOURCES.md.
 WHOLE = ["isoc_e_dii/isoc_e_dii.csv", "isoc_eb_ai/EXCERPT_isoc_eb_ai_sdmx_E_AI_TANY_PC_ENT.csv",
-         "isoc_ec_evals/EXCERPT_isoc_ec_evals_sdmx_E_ETURN_PC_TURN_GE10.csv"]
+         "isoc_ec_evals/EXCERPT_isoc_ec_evals_sdmx_E_ETURN_PC_TURN_GE10.csv",
+         "isoc_cicce_use/EXCERPT_isoc_cicce_use_sdmx_GE10_10-249_E_CC.csv",
+         "isoc_eb_das/EXCERPT_isoc_eb_das_sdmx_GE10_10-249_E_DA.csv"]
 # Excerpts: a row copied from the real file proves a (code, period) exists; a missing row proves nothing.
 EXCERPTS = ["isoc_eb_ai/EXCERPT_isoc_eb_ai_sdmx_GE10_purposes_barriers_tech.csv",
             "isoc_e_dii/EXCERPT_isoc_e_dii_sdmx_GE10_10-249_GELO.csv",
