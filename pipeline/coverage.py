@@ -144,7 +144,9 @@ def _reason(spec, period, geo, here, row, long, observations) -> str:
     if here is not None and here["value"].notna().any():
         return f"not published for {geo} in {period}"
     earlier = long.loc[(long["indicator_id"] == spec.id) & long["value"].notna(), "time_period"]
-    newest = f"newest period with a value: {int(earlier.max())}" if len(earlier) else "no period has a value"
+    # `long` stops at the edition's reporting period: a past edition knows nothing later.
+    newest = (f"newest period with a value: {int(earlier.max())}" if len(earlier)
+              else f"no value in any period up to {period}")
     key = spec.series_key("<geo>", period).rsplit(".", 1)[0]
     text = f"no value published for {period} (series {key}; {newest})"
     alternatives = codes_with_period(spec, observations[spec.dataset], period)
