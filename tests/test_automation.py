@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import DagsterInstance, build_schedule_context, build_sensor_context, materialize
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
 from assets.automation import (
     DEFAULT_SCHEDULE_CRON,
@@ -18,15 +18,14 @@ from assets.automation import (
     yearly_edition,
 )
 from assets.definitions import defs
-from assets.io import ParquetIOManager
-from assets.resources import EurostatApi, OverviewSettings, PipelineStore
+from assets.resources import PipelineStore
 from pipeline.datasets import DATASETS
 from pipeline.eurostat.client import EurostatClient
 from pipeline.eurostat.toc import parse_toc
 from pipeline.release import list_versions, read_latest
-from pipeline.sample import write_sample_mirror
 from pipeline.snapshots import RawStore, sync_dataset
-from tests.eurostat_server import EurostatTestServer, Respond
+from tests.eurostat_server import Respond
+from tests.helpers.graph import eurostat_api, run_graph, sample_files, serve
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 FIRST = date(2026, 2, 27)
@@ -47,19 +46,15 @@ def with_toc_date(toc: bytes, code: str, day: date) -> bytes:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> dict[str, bytes]:
-    root = tmp_path_factory.mktemp("mirror")
-    write_sample_mirror(root, last_year=2025, last_update=FIRST)
-    files = {code: (root / "data" / f"{code}.sdmx.csv.gz").read_bytes() for code in DATASETS}
-    return files | {"__toc__": (root / "toc_en.txt").read_bytes()}
+    return sample_files(tmp_path_factory.mktemp("mirror"), FIRST)
 
 
-def _server(sample: dict[str, bytes], toc: bytes | None = None) -> EurostatTestServer:
-    datasets = {k: v for k, v in sample.items() if k != "__toc__"}
-    return EurostatTestServer(datasets=datasets, toc=toc or sample["__toc__"])
+def _server(sample: dict[str, bytes], toc: bytes | None = None):
+    return serve(sample, toc)
 
 
-def _api(server) -> EurostatApi:
-    return EurostatApi(base_url=server.base_url, retries=1, backoff_factor=0.01, read_timeout=10)
+def _api(server):
+    return eurostat_api(server, retries=1)
 
 
 def _tick(server, data_dir: Path, cursor: str | None = None):
@@ -183,26 +178,18 @@ def test_eurostat_unreachable_skips_and_keeps_the_cursor(sample, tmp_path):
 def test_a_sensor_request_refreshes_the_dataset_and_publishes_a_new_release(sample, tmp_path):
     """What the daemon does with the request: the updated dataset is downloaded, the release revised."""
     edition = current_edition(datetime.now(BRUSSELS))
-    resources = lambda server: {  # noqa: E731
-        "eurostat": _api(server),
-        "store": PipelineStore(data_dir=str(tmp_path), source="sample"),
-        "overview": OverviewSettings(focus_geo="BE"),
-        "io_manager": ParquetIOManager(base_path=str(tmp_path / "assets")),
-    }
-    all_assets = list(defs.assets)
     with _server(sample) as server:
-        assert materialize(all_assets, partition_key=edition, resources=resources(server)).success
+        assert run_graph(server, tmp_path, retries=1, edition=int(edition)).success
         requests, cursor, _ = _tick(server, tmp_path)
     assert requests == []  # a first tick finds the store up to date
     first = read_latest(tmp_path, edition)
 
-    write_sample_mirror(tmp_path / "later", last_year=2025, last_update=date(2026, 3, 4))
-    later = dict(sample, isoc_e_dii=(tmp_path / "later/data/isoc_e_dii.sdmx.csv.gz").read_bytes())
+    later = dict(sample, isoc_e_dii=sample_files(tmp_path / "later", date(2026, 3, 4), last_year=2025)["isoc_e_dii"])
     toc = with_toc_date(sample["__toc__"], "isoc_e_dii", date(2026, 3, 4))
     with _server(later, toc) as server:
         (request,), _, _ = _tick(server, tmp_path, cursor)
-        result = materialize(all_assets, selection=request.asset_selection, partition_key=request.partition_key,
-                             resources=resources(server))
+        result = run_graph(server, tmp_path, retries=1, edition=int(request.partition_key),
+                           selection=request.asset_selection)
         assert result.success
         assert server.request_count("/sdmx/2.1/data/isoc_e_dii") == 1
         assert server.request_count("/sdmx") == 1  # the other datasets are read from the store

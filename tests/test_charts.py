@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from pipeline.charts import FOCUS_COLOUR, lead_indicator, render_topic_charts
-from tests.release_helpers.frames import LAST_UPDATE, TOPICS, release_inputs
+from tests.helpers.frames import LAST_UPDATE, TOPICS, release_inputs
 
 SAMPLE_RED = (0xB0, 0x00, 0x20)
 HEADLINES = ["ai_any_all_enterprises", "dii_basic"]

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 
 from tests.conftest import REPO
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # nobody listens once the socket is closed
+from tests.helpers.ports import free_port
 
 
 def test_run_without_eurostat_fails_within_seconds_and_publishes_nothing(tmp_path):
     env = dict(
         os.environ,
-        EUROSTAT_BASE_URL=f"http://127.0.0.1:{_closed_port()}/eurostat/api/dissemination",
+        EUROSTAT_BASE_URL=f"http://127.0.0.1:{free_port()}/eurostat/api/dissemination",
         PIPELINE_DATA_DIR=str(tmp_path / "data"),
         DAGSTER_HOME=str(tmp_path / "dagster"),
     )

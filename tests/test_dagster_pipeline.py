@@ -5,61 +5,27 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import date
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from dagster import materialize
 
 from assets.definitions import defs
-from assets.io import ParquetIOManager
-from assets.resources import EurostatApi, OverviewSettings, PipelineStore
 from pipeline.datasets import DATASETS
 from pipeline.release import read_latest
-from pipeline.sample import write_sample_mirror
-from tests.eurostat_server import EurostatTestServer, Respond, data_route
+from tests.eurostat_server import Respond, data_route
+from tests.helpers.graph import EDITION, run_graph, sample_files, serve
 
 pytestmark = pytest.mark.integration
-EDITION = 2026
-ALL_ASSETS = list(defs.assets)
-
-
-def _mirror(root: Path, last_update: date) -> dict[str, bytes]:
-    write_sample_mirror(root, last_year=EDITION - 1, last_update=last_update)
-    files = {code: (root / "data" / f"{code}.sdmx.csv.gz").read_bytes() for code in DATASETS}
-    files["__toc__"] = (root / "toc_en.txt").read_bytes()
-    return files
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> dict[str, bytes]:
-    return _mirror(tmp_path_factory.mktemp("mirror"), date(2026, 2, 27))
+    return sample_files(tmp_path_factory.mktemp("mirror"), date(2026, 2, 27))
 
 
 @pytest.fixture(scope="module")
 def later_sample(tmp_path_factory) -> dict[str, bytes]:
     """The same data, as if Eurostat had updated every dataset on 15 June."""
-    return _mirror(tmp_path_factory.mktemp("mirror-later"), date(2026, 6, 15))
-
-
-def _serve(files: dict[str, bytes]) -> EurostatTestServer:
-    return EurostatTestServer(
-        datasets={k: v for k, v in files.items() if k != "__toc__"}, toc=files["__toc__"]
-    )
-
-
-def _run(server: EurostatTestServer, data_dir: Path, *, focus: str = "BE"):
-    return materialize(
-        ALL_ASSETS,
-        partition_key=str(EDITION),
-        raise_on_error=False,
-        resources={
-            "eurostat": EurostatApi(base_url=server.base_url, retries=2, backoff_factor=0.01, read_timeout=10),
-            "store": PipelineStore(data_dir=str(data_dir), source="sample"),
-            "overview": OverviewSettings(focus_geo=focus),
-            "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
-        },
-    )
+    return sample_files(tmp_path_factory.mktemp("mirror-later"), date(2026, 6, 15))
 
 
 def _materialised(result) -> set[str]:
@@ -72,8 +38,8 @@ def _metadata(result, key: str) -> dict:
 
 
 def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_path):
-    with _serve(sample) as server:
-        first = _run(server, tmp_path)
+    with serve(sample) as server:
+        first = run_graph(server, tmp_path)
         assert first.success
         assert _materialised(first) == {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
         first_bytes = server.bytes_served(data_route(""))
@@ -99,7 +65,7 @@ def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_p
         assert "| ai_any_all_enterprises | 2025 |" in _metadata(first, "release")["key figures"]
 
         server.reset_counters()
-        second = _run(server, tmp_path)
+        second = run_graph(server, tmp_path)
         assert second.success
         assert server.bytes_served(data_route("")) == 0
         assert server.request_count(data_route("")) == 0
@@ -109,8 +75,8 @@ def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_p
 
 
 def test_values_out_of_range_block_everything_downstream_and_keep_the_release(sample, later_sample, tmp_path):
-    with _serve(sample) as server:
-        assert _run(server, tmp_path).success
+    with serve(sample) as server:
+        assert run_graph(server, tmp_path).success
     before = (tmp_path / "releases" / str(EDITION) / "latest.json").read_bytes()
 
     text = gzip.decompress(later_sample["isoc_eb_ai"]).decode()
@@ -118,8 +84,8 @@ def test_values_out_of_range_block_everything_downstream_and_keep_the_release(sa
     fields = line.split(",")
     fields[-3] = "130.00"
     broken = dict(later_sample, isoc_eb_ai=gzip.compress(text.replace(line, ",".join(fields)).encode(), mtime=0))
-    with _serve(broken) as server:
-        result = _run(server, tmp_path)
+    with serve(broken) as server:
+        result = run_graph(server, tmp_path)
 
     assert not result.success
     failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -133,9 +99,9 @@ def test_values_out_of_range_block_everything_downstream_and_keep_the_release(sa
 
 
 def test_unknown_dataset_fails_naming_it_and_publishes_nothing(sample, tmp_path):
-    with _serve(sample) as server:
+    with serve(sample) as server:
         server.script(data_route("isoc_ec_evals"), [], then=Respond(404))
-        result = _run(server, tmp_path)
+        result = run_graph(server, tmp_path)
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     assert failure.step_key == "raw__isoc_ec_evals"
@@ -145,9 +111,9 @@ def test_unknown_dataset_fails_naming_it_and_publishes_nothing(sample, tmp_path)
 
 
 def test_transient_503_is_retried_and_another_focus_country_works(sample, tmp_path):
-    with _serve(sample) as server:
+    with serve(sample) as server:
         server.script(data_route("isoc_e_dii"), [Respond(503), Respond(503)])
-        result = _run(server, tmp_path, focus="EL")
+        result = run_graph(server, tmp_path, focus="EL")
         assert result.success
         assert server.request_count(data_route("isoc_e_dii")) == 3
     indicators = pd.read_parquet(tmp_path / "assets" / "indicators" / f"{EDITION}.parquet")

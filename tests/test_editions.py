@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import gzip
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from dagster import materialize
 
-from assets.definitions import defs
-from assets.io import ParquetIOManager
-from assets.resources import EurostatApi, OverviewSettings, PipelineStore
 from pipeline.catalogue import DEFAULT_PATH, load_catalogue
-from pipeline.datasets import DATASETS
 from pipeline.errors import CatalogueError
 from pipeline.indicators import missing_headline_values
 from pipeline.release import presentation_from_catalogue, vintage_note
-from pipeline.sample import write_sample_mirror
-from tests.eurostat_server import EurostatTestServer
+from tests.helpers.graph import EDITION, run_graph, sample_files, serve
 
-EDITION = 2026
 CATALOGUE = load_catalogue()
 
 
@@ -67,35 +59,20 @@ def test_a_bad_period_rule_is_refused_with_its_place(tmp_path, rule, words):
 # ------------------------------------------------------------------------- blocking asset check
 
 
-def _mirror(root: Path, last_update: date) -> dict[str, bytes]:
-    write_sample_mirror(root, last_year=EDITION - 1, last_update=last_update)
-    files = {code: (root / "data" / f"{code}.sdmx.csv.gz").read_bytes() for code in DATASETS}
-    return files | {"__toc__": (root / "toc_en.txt").read_bytes()}
-
-
-def _run(files: dict[str, bytes], data_dir: Path):
-    datasets = {k: v for k, v in files.items() if k != "__toc__"}
-    with EurostatTestServer(datasets=datasets, toc=files["__toc__"]) as server:
-        return materialize(
-            list(defs.assets), partition_key=str(EDITION), raise_on_error=False,
-            resources={
-                "eurostat": EurostatApi(base_url=server.base_url, retries=1, backoff_factor=0.01, read_timeout=10),
-                "store": PipelineStore(data_dir=str(data_dir), source="sample"),
-                "overview": OverviewSettings(focus_geo="BE"),
-                "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
-            },
-        )
+def _run(files: dict[str, bytes], data_dir):
+    with serve(files) as server:
+        return run_graph(server, data_dir, retries=1)
 
 
 @pytest.mark.integration
 def test_a_missing_headline_value_fails_the_blocking_check_and_keeps_the_previous_release(tmp_path):
-    assert _run(_mirror(tmp_path / "m1", date(2026, 2, 27)), tmp_path / "data").success
+    assert _run(sample_files(tmp_path / "m1", date(2026, 2, 27)), tmp_path / "data").success
     latest = tmp_path / "data" / "releases" / str(EDITION) / "latest.json"
     before = latest.read_bytes()
 
     # Eurostat updates isoc_eb_ai without Belgium's 2025 headline figure (values are valid: the
     # observations schema passes; only the indicators' blocking check can catch it).
-    later = _mirror(tmp_path / "m2", date(2026, 6, 15))
+    later = sample_files(tmp_path / "m2", date(2026, 6, 15))
     text = gzip.decompress(later["isoc_eb_ai"]).decode()
     lines = text.split("\r\n")
     kept = [l for l in lines if not (",GE10,C10-S951_X_K,E_AI_TANY,PC_ENT,BE,2025," in l)]

@@ -22,29 +22,11 @@ from pipeline.indicators import (
     series_key,
 )
 from schemas.indicators import validate_indicators, validate_rankings
+from tests.helpers.frames import observation_table  # also what tests/test_catalogue.py imports from here
 
 DS = "isoc_e_dii"
 DI = {"freq": "A", "size_emp": "GE10", "nace_r2": "C10-S951_X_K", "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}
 BARRIER = {**DI, "indic_is": "E_DI3_VLO"}  # stands in for a "lower is better" series
-
-
-def observation_table(dataset, rows, last_update="2026-02-27T11:00:00"):
-    """A contract-shaped observation table from (series dict, geo, period, value[, obs_status, conf_status]) rows."""
-    records = []
-    for series, geo, period, value, *flags in rows:
-        obs, conf = (list(flags) + [None, None])[:2]
-        records.append({**series, "geo": geo, "time_period": period, "value": value,
-                        "obs_status": obs, "conf_status": conf})
-    df = pd.DataFrame(records)
-    out = pd.DataFrame({"dataset": pd.Categorical([dataset] * len(df))})
-    for dim in DATASETS[dataset].dimensions:
-        out[dim] = pd.Categorical(df[dim])
-    out["time_period"] = df["time_period"].astype("int64")
-    out["value"] = df["value"].astype("float64")
-    out["obs_status"] = pd.Categorical(df["obs_status"])
-    out["conf_status"] = pd.Categorical(df["conf_status"])
-    out.attrs.update(dataset=dataset, format="sdmx-csv-1.0", eurostat_last_update=last_update)
-    return out
 
 
 def _spec(id, series, higher_is_better=True, headline=False, period_offset=-1):

@@ -14,7 +14,8 @@ from tests.eurostat_server import (
     soap_async_status,
     soap_queued,
 )
-from tests.test_client import CODE, ROUTE, TOC, FakeTime, sdmx_csv
+from tests.helpers.clock import FakeTime
+from tests.helpers.eurostat import CODE, ROUTE, TOC, sdmx_csv
 
 
 def _big_body() -> bytes:

@@ -6,20 +6,16 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterInstance, DagsterRunStatus, materialize
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus
 
-from assets.definitions import defs
-from assets.io import ParquetIOManager
-from assets.resources import EurostatApi, OverviewSettings, PipelineStore
-from pipeline.sample import write_sample_mirror
-from tests.eurostat_server import EurostatTestServer
+from tests.helpers.graph import TOC_KEY, run_graph, sample_files, serve
+from tests.helpers.ports import free_port
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[1]
@@ -36,18 +32,12 @@ def _pg_bin() -> Path | None:
     return Path(versions[-1]).parent if versions else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class ThrowawayPostgres:
     """initdb + pg_ctl in a temporary folder, listening on a loopback port; as a non-root user if we are root."""
 
     def __init__(self, bin_dir: Path):
         self.bin = bin_dir
-        self.port = _free_port()
+        self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="dagster-pg-"))  # not under pytest's root-only tmp
         self.user = None
         if os.geteuid() == 0:  # postgres refuses to run as root
@@ -133,19 +123,11 @@ def test_production_instance_records_a_materialisation_in_postgres(instance, pos
     assert type(instance.schedule_storage).__name__ == "PostgresScheduleStorage"
     assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
 
-    write_sample_mirror(tmp_path / "mirror", last_year=2025, last_update=date(2026, 2, 27))
-    files = {DATASET: (tmp_path / "mirror" / "data" / f"{DATASET}.sdmx.csv.gz").read_bytes()}
+    files = sample_files(tmp_path / "mirror", date(2026, 2, 27), last_year=2025)
     selection = [AssetKey("eurostat_catalogue"), AssetKey(["raw", DATASET]), AssetKey(["observations", DATASET])]
-    with EurostatTestServer(datasets=files, toc=(tmp_path / "mirror" / "toc_en.txt").read_bytes()) as server:
-        result = materialize(
-            list(defs.assets), selection=selection, instance=instance,
-            resources={
-                "eurostat": EurostatApi(base_url=server.base_url, retries=1, backoff_factor=0.01, read_timeout=10),
-                "store": PipelineStore(data_dir=str(tmp_path / "data"), source="sample"),
-                "overview": OverviewSettings(focus_geo="BE"),
-                "io_manager": ParquetIOManager(base_path=str(tmp_path / "data" / "assets")),
-            },
-        )
+    with serve({DATASET: files[DATASET], TOC_KEY: files[TOC_KEY]}) as server:
+        result = run_graph(server, tmp_path / "data", retries=1, edition=None, selection=selection,
+                           instance=instance)
     assert result.success
 
     # Read back through a second instance (new connections), as the webserver or daemon would.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import signal
@@ -22,27 +21,13 @@ from pipeline.errors import ReleaseError
 from pipeline.release import (
     INDICATOR_COLUMNS, RANKING_COLUMNS, REVISION_COLUMNS, list_versions, publish_release, read_latest,
 )
-from tests.release_helpers.frames import release_inputs
-from tests.release_helpers.publish_child import fork
+from tests.helpers.files import check_complete
+from tests.helpers.frames import release_inputs
+from tests.helpers.publish_child import fork
 
 EDITION = 2026
 T0 = datetime(2026, 11, 30, 23, 15, tzinfo=timezone.utc)
 T1 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
-
-
-def check_complete(version_dir: Path) -> dict:
-    """Every file the manifest lists is on disk with its checksum, size and row count, and nothing else is."""
-    manifest = json.loads((version_dir / "manifest.json").read_text())
-    listed = {entry["path"]: entry for entry in manifest["files"]}
-    on_disk = {p.relative_to(version_dir).as_posix() for p in version_dir.rglob("*") if p.is_file()}
-    assert on_disk - {"manifest.json"} == set(listed)
-    for path, entry in listed.items():
-        data = (version_dir / path).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == entry["sha256"], path
-        assert len(data) == entry["bytes"], path
-        if path.endswith(".parquet"):
-            assert pq.ParquetFile(version_dir / path).metadata.num_rows == entry["rows"], path
-    return manifest
 
 
 def latest_pointer(data_dir: Path, edition: int = EDITION) -> dict:

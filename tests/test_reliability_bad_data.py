@@ -18,7 +18,7 @@ from pipeline.eurostat import read_observations
 from pipeline.eurostat.client import EurostatClient
 from pipeline.snapshots import RawStore
 from schemas.observations import validate_observations
-from tests.reliability_helpers.data import CODE, GOOD_ROWS, HEADER, sdmx_csv
+from tests.helpers.eurostat import CODE, GOOD_ROWS, HEADER, sdmx_csv
 from tests.eurostat_server import EurostatTestServer, gzip_bomb
 
 

@@ -20,11 +20,11 @@ from pipeline.errors import PipelineError, ReleaseError
 from pipeline.release import list_versions, publish_release, read_latest
 from pipeline.snapshots import RawStore, sync_dataset
 from tests.eurostat_server import EurostatTestServer, Respond, data_route
-from tests.release_helpers.frames import release_inputs
-from tests.reliability_helpers.children import fork, wait_for
-from tests.reliability_helpers.data import CODE, NEW, OLD, fingerprint, toc_entry
-from tests.test_release import check_complete
-from tests.test_reliability_network import EARLIER, LATER, client_for
+from tests.helpers.eurostat import CODE, EARLIER, LATER, NEW, OLD, toc_entry
+from tests.helpers.eurostat import fake_time_client as client_for
+from tests.helpers.files import check_complete, fingerprint
+from tests.helpers.frames import release_inputs
+from tests.helpers.sync_child import fork, wait_for
 
 pytestmark = pytest.mark.integration
 ROUTE = data_route(CODE)

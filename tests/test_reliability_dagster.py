@@ -10,26 +10,26 @@ import pytest
 from pipeline.release import list_versions, read_latest
 from pipeline.snapshots import RawStore
 from tests.eurostat_server import Respond, data_route
-from tests.reliability_helpers.data import fingerprint
-from tests.test_dagster_pipeline import EDITION, _mirror, _run, _serve  # the whole-graph harness
+from tests.helpers.files import fingerprint
+from tests.helpers.graph import EDITION, run_graph, sample_files, serve
 
 pytestmark = pytest.mark.integration
 BROKEN = "isoc_eb_ai"
 
 
 def test_a_run_failing_on_a_truncated_download_keeps_release_and_snapshot_then_a_rerun_publishes(tmp_path):
-    sample = _mirror(tmp_path / "mirror", date(2026, 2, 27))
-    later = _mirror(tmp_path / "mirror-later", date(2026, 6, 15))  # Eurostat updated every dataset
+    sample = sample_files(tmp_path / "mirror", date(2026, 2, 27))
+    later = sample_files(tmp_path / "mirror-later", date(2026, 6, 15))  # Eurostat updated every dataset
     data = tmp_path / "data"
-    with _serve(sample) as server:
-        assert _run(server, data).success
+    with serve(sample) as server:
+        assert run_graph(server, data).success
     releases = data / "releases" / str(EDITION)
     pointer, published = (releases / "latest.json").read_bytes(), fingerprint(releases)
     snapshot = fingerprint(RawStore(data).dataset_dir(BROKEN))
 
-    with _serve(later) as server:
+    with serve(later) as server:
         server.script(data_route(BROKEN), [], then=Respond(200, later[BROKEN][:-40]))
-        failed = _run(server, data)
+        failed = run_graph(server, data)
     assert not failed.success
     (failure,) = [e for e in failed.all_events if e.event_type_value == "STEP_FAILURE"]
     message = failure.event_specific_data.error.message
@@ -38,8 +38,8 @@ def test_a_run_failing_on_a_truncated_download_keeps_release_and_snapshot_then_a
     assert fingerprint(releases) == published
     assert fingerprint(RawStore(data).dataset_dir(BROKEN)) == snapshot
 
-    with _serve(later) as server:
-        again = _run(server, data)
+    with serve(later) as server:
+        again = run_graph(server, data)
     assert again.success
     assert RawStore(data).latest(BROKEN).eurostat_last_update == "2026-06-15"
     assert len(list_versions(data, EDITION)) == 2 and read_latest(data, EDITION).name != json.loads(pointer)["version"]

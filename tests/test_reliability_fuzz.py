@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pipeline.errors import ParseError, PipelineError
 from pipeline.eurostat import read_observations
-from tests.reliability_helpers.data import CODE, HEADER, TANY
+from tests.helpers.eurostat import CODE, HEADER, TANY
 
 EXAMPLES = 250
 # pyarrow cannot hand the reader's invalid-row handler a row that is not UTF-8; the reader then

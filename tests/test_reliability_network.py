@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import time
-from datetime import date
 
 import pytest
 
@@ -35,33 +34,14 @@ from tests.eurostat_server import (
     soap_async_status,
     soap_queued,
 )
-from tests.reliability_helpers.data import CODE, NEW, OLD, fingerprint, toc, toc_entry
+from tests.helpers.eurostat import CODE, EARLIER, LATER, NEW, OLD, toc, toc_entry
+from tests.helpers.eurostat import fake_time_client as client_for
+from tests.helpers.files import fingerprint
 
 pytestmark = pytest.mark.integration
 
 ROUTE = data_route(CODE)
-EARLIER, LATER = date(2026, 2, 27), date(2026, 6, 15)
 DTD = b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><S:Envelope>&b;</S:Envelope>'
-
-
-class FakeTime:
-    """Clock and sleep for asynchronous delivery: sleeping only advances the clock."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def client_for(server, **kw) -> EurostatClient:
-    fake = FakeTime()
-    options = dict(connect_timeout=1.0, read_timeout=0.5, retries=2, backoff_factor=0.01,
-                   max_decompressed_bytes=1_000_000, async_deadline=60, clock=fake.clock, sleep=fake.sleep)
-    return EurostatClient(server.base_url, **(options | kw))
 
 
 def queued(key: str, *statuses: str):

@@ -15,7 +15,7 @@ from assets.resources import EurostatApi
 from pipeline.errors import EurostatUnavailable, UnexpectedResponse
 from pipeline.eurostat.client import EurostatClient
 from tests.eurostat_server import EurostatTestServer, Respond, async_status_route, data_route, soap_queued
-from tests.reliability_helpers.data import CODE, NEW, toc
+from tests.helpers.eurostat import CODE, NEW, toc
 
 pytestmark = pytest.mark.integration
 TOC = toc({CODE: "15.06.2026"})

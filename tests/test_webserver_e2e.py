@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from pipeline.datasets import DATASETS
 from pipeline.eurostat.mirror import MirrorServer
 from pipeline.release import read_latest
 from pipeline.sample import write_sample_mirror
+from tests.helpers.ports import free_port
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[1]
@@ -49,17 +49,11 @@ MATERIALIZATIONS = """query($path: [String!]!) { assetOrError(assetKey: {path: $
   ... on Asset { assetMaterializations { partition runId } } } }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Webserver:
     """`dagster dev` in its own process group; GraphQL over loopback."""
 
     def __init__(self, env: dict[str, str], log: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/graphql"
         self.log = log
         cmd = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml",
@@ -170,7 +164,8 @@ def test_materialize_all_of_a_past_edition_from_the_ui(ui):
     assert {k for k, n in by_key.items() if n["isPartitioned"]} == {"rankings", "indicators", "release"}
     checks = {k: {(c["name"], c["blocking"]) for c in n["assetChecksOrError"]["checks"]} for k, n in by_key.items()}
     assert checks["indicators"] == {("headline_values_present", True), ("percentages_within_0_100", True),
-                                    ("plausible_change", False)}
+                                    ("plausible_change", False), ("figures_missing", False),
+                                    ("series_versions_known", False)}
     assert checks["rankings"] == {("ranking_universe_is_eu27", True), ("percentages_within_0_100", True)}
 
     run_id = _launch_all(server, location, nodes, str(EDITION))

@@ -7,6 +7,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from pipeline.datasets import DATASETS
 from pipeline.geo import EU27, EU27_AGGREGATE
 
 MEMBERS = sorted(EU27)
@@ -46,27 +47,34 @@ def _value(k: int, geo_index: int, period: int) -> float:
     return round(8 + (geo_index * 7 + k * 13) % 53 + (period - 2021) * 2.25 + geo_index / 100, 2)
 
 
+def observation_table(dataset, rows, last_update="2026-02-27T11:00:00"):
+    """A contract-shaped observation table from (series dict, geo, period, value[, obs_status, conf_status]) rows."""
+    records = []
+    for series, geo, period, value, *flags in rows:
+        obs, conf = (list(flags) + [None, None])[:2]
+        records.append({**series, "geo": geo, "time_period": period, "value": value,
+                        "obs_status": obs, "conf_status": conf})
+    df = pd.DataFrame(records)
+    out = pd.DataFrame({"dataset": pd.Categorical([dataset] * len(df))})
+    for dim in DATASETS[dataset].dimensions:
+        out[dim] = pd.Categorical(df[dim])
+    out["time_period"] = df["time_period"].astype("int64")
+    out["value"] = df["value"].astype("float64")
+    out["obs_status"] = pd.Categorical(df["obs_status"])
+    out["conf_status"] = pd.Categorical(df["conf_status"])
+    out.attrs.update(dataset=dataset, format="sdmx-csv-1.0", eurostat_last_update=last_update)
+    return out
+
+
 def observations(periods, overrides) -> dict[str, pd.DataFrame]:
     """Observation tables (contract columns and dtypes) for the series the indicators use."""
-    rows: dict[str, list[dict]] = {}
+    rows: dict[str, list[tuple]] = {}
     for k, (indicator_id, (dataset, series, *_)) in enumerate(INDICATORS.items()):
         for g, geo in enumerate(GEOS):
             for period in periods:
                 value, obs, conf = overrides.get((indicator_id, geo, period), (_value(k, g, period), None, None))
-                rows.setdefault(dataset, []).append(
-                    {"dataset": dataset, **series, "geo": geo, "time_period": period, "value": value,
-                     "obs_status": obs, "conf_status": conf}
-                )
-    out = {}
-    for dataset, records in rows.items():
-        df = pd.DataFrame(records)
-        for col in ("dataset", *DIMENSIONS, "obs_status", "conf_status"):
-            df[col] = df[col].astype("category")
-        df["time_period"] = df["time_period"].astype("int64")
-        df["value"] = df["value"].astype("float64")
-        df.attrs = {"dataset": dataset, "format": "sdmx-csv-1.0", "eurostat_last_update": LAST_UPDATE[dataset]}
-        out[dataset] = df
-    return out
+                rows.setdefault(dataset, []).append((series, geo, period, value, obs, conf))
+    return {dataset: observation_table(dataset, records, LAST_UPDATE[dataset]) for dataset, records in rows.items()}
 
 
 def _series_key(series: dict, geo: str) -> str:

@@ -1,7 +1,7 @@
 """Publish hand-made figures in a child process, optionally pausing midway so a test can kill it.
 
 Tests fork `run` (the parent has already imported pandas, pyarrow and matplotlib, so a child starts in
-milliseconds); from a shell: python -m tests.release_helpers.publish_child DATA_DIR EDITION --value 41.5
+milliseconds); from a shell: python -m tests.helpers.publish_child DATA_DIR EDITION --value 41.5
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import release
 from pipeline.errors import ReleaseError
-from tests.release_helpers.frames import release_inputs
+from tests.helpers.frames import release_inputs
 
 
 def run(data_dir, edition: int, value: float, *, result_file=None, pause_after=None, marker=None,

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline import snapshots
 from pipeline.errors import PipelineError
 from pipeline.eurostat.client import EurostatClient
-from tests.reliability_helpers.data import toc_entry
+from tests.helpers.eurostat import toc_entry
 
 
 def sync(base_url: str, data_dir: str, code: str, last_update: str, *, read_timeout: float = 30.0,

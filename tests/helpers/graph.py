@@ -1,0 +1,57 @@
+"""The whole-graph harness: the synthetic sample as Eurostat serves it, the loopback server, one materialisation."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from dagster import materialize
+
+from assets.definitions import defs
+from assets.io import ParquetIOManager
+from assets.resources import EurostatApi, OverviewSettings, PipelineStore
+from pipeline.datasets import DATASETS
+from pipeline.sample import write_sample_mirror
+from tests.eurostat_server import EurostatTestServer
+
+EDITION = 2026
+TOC_KEY = "__toc__"
+
+
+def sample_files(root: Path, last_update: date, *, last_year: int = EDITION - 1) -> dict[str, bytes]:
+    """The sample mirror written under `root`: {dataset: gzip body, "__toc__": the TOC}."""
+    write_sample_mirror(root, last_year=last_year, last_update=last_update)
+    files = {code: (root / "data" / f"{code}.sdmx.csv.gz").read_bytes() for code in DATASETS}
+    return files | {TOC_KEY: (root / "toc_en.txt").read_bytes()}
+
+
+def serve(files: dict[str, bytes], toc: bytes | None = None) -> EurostatTestServer:
+    """A loopback Eurostat serving `files` (and their TOC, or `toc`)."""
+    return EurostatTestServer(datasets={k: v for k, v in files.items() if k != TOC_KEY},
+                              toc=toc or files[TOC_KEY])
+
+
+def eurostat_api(server, *, retries: int = 2) -> EurostatApi:
+    """The Eurostat resource for the loopback server: quick retries, a short read timeout."""
+    return EurostatApi(base_url=server.base_url, retries=retries, backoff_factor=0.01, read_timeout=10)
+
+
+def graph_resources(server, data_dir: Path, *, focus: str = "BE", retries: int = 2) -> dict:
+    """Every resource of a run of the sample against `server`, writing under `data_dir`."""
+    return {
+        "eurostat": eurostat_api(server, retries=retries),
+        "store": PipelineStore(data_dir=str(data_dir), source="sample"),
+        "overview": OverviewSettings(focus_geo=focus),
+        "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
+    }
+
+
+def run_graph(server, data_dir: Path, *, focus: str = "BE", retries: int = 2, edition: int | None = EDITION,
+              **kwargs):
+    """Materialise every asset of `edition` (or `selection=`; edition None: unpartitioned assets only) in process.
+
+    Failures are returned in the result, not raised.
+    """
+    partition = None if edition is None else str(edition)
+    return materialize(list(defs.assets), partition_key=partition, raise_on_error=False,
+                       resources=graph_resources(server, data_dir, focus=focus, retries=retries), **kwargs)
