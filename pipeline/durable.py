@@ -1,14 +1,13 @@
-"""Writes that survive a crash: fsync the file, then the folder that names it."""
+"""Writes that survive a crash (fsync the file, then the folder that names it), and the lock that orders them."""
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import os
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from filelock import FileLock, Timeout
 
 
 def write_synced(path: Path, data: bytes, *, exclusive: bool = False) -> None:
@@ -30,24 +29,19 @@ def fsync_dir(path: Path) -> None:
 
 @contextmanager
 def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold an flock on `path` (created if needed); TimeoutError after `timeout` seconds of waiting.
+    """Hold an exclusive lock on `path` (created if needed); TimeoutError after `timeout` seconds of waiting.
 
-    The kernel releases the lock when its holder exits or is killed, so a crashed run never
-    leaves a stale lock behind.
+    filelock's flock-based lock: the kernel releases it when its holder exits or is killed, so a
+    crashed run never leaves a stale lock behind. No fallback to a soft (file-exists) lock, which
+    a killed run would leave behind; the lock file itself stays, so no one races on deleting it.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(path, timeout=timeout, mode=0o644, thread_local=False, fallback_to_soft=False,
+                    preserve_lock_file=True)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(f"{path} has been held by another process for over {timeout:g} s") from None
-                time.sleep(0.05)
+        lock.acquire()
+    except Timeout:
+        raise TimeoutError(f"{path} has been held by another process for over {timeout:g} s") from None
+    try:
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        lock.release()

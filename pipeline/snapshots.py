@@ -18,7 +18,6 @@ import logging
 import os
 import shutil
 import uuid
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import PIPELINE_VERSION
+from pipeline import PIPELINE_VERSION, compression
 from pipeline.datasets import validate_dataset_code
 from pipeline.durable import exclusive_lock, fsync_dir, write_synced
 from pipeline.errors import PipelineError
@@ -39,7 +38,6 @@ if TYPE_CHECKING:  # the client module is only needed for type hints here
 log = logging.getLogger(__name__)
 
 SOURCES = ("eurostat", "sample")
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -165,7 +163,7 @@ class RawStore:
         while (base / name).exists():
             name = f"{eurostat_last_update[:10]}.{n}"
             n += 1
-        file_name = "data.csv.gz" if download.body[:2] == GZIP_MAGIC else "data.csv"
+        file_name = "data.csv.gz" if download.is_gzip else "data.csv"
         provenance = {
             "dataset": dataset,
             "source": source,
@@ -210,7 +208,7 @@ class RawStore:
 
 def payload_last_update(body: bytes) -> str | None:
     """The SDMX-CSV 1.0 `LAST UPDATE` of the first row (`27/02/26 11:00:00` -> `2026-02-27`), if any."""
-    head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, 65536) if body[:2] == GZIP_MAGIC else body[:65536]
+    head = compression.head(body, 65536)
     rows = csv.reader(io.StringIO(head.decode("utf-8", errors="replace")))
     try:
         header = next(rows, [])

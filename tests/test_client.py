@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-import socket
 import time
 import zlib
 
@@ -37,29 +36,11 @@ from tests.eurostat_server import (
     soap_async_status,
     soap_queued,
 )
+from tests.helpers.clock import FakeTime
+from tests.helpers.eurostat import CODE, ROUTE, TOC, client_for, sdmx_csv
+from tests.helpers.ports import free_port
 
 pytestmark = pytest.mark.integration
-
-CODE = "isoc_eb_ai"
-ROUTE = data_route(CODE)
-TOC = (
-    '"title"\t"code"\t"type"\t"last update of data"\t"last table structure change"\t"data start"'
-    '\t"data end"\t"values"\n'
-    '"    Artificial intelligence by size class of enterprise"\t"isoc_eb_ai"\t"dataset"\t"27.02.2026"'
-    '\t"12.12.2024"\t"2021"\t"2025"\t57175\n'
-).encode()
-
-
-def sdmx_csv(rows: list[tuple[str, str, str, str, str]]) -> bytes:
-    """An SDMX-CSV 1.0 body of isoc_eb_ai in Eurostat's exact header and row format (CRLF)."""
-    header = "DATAFLOW,LAST UPDATE,freq,size_emp,nace_r2,indic_is,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG,CONF_STATUS"
-    lines = [header] + [
-        f"ESTAT:ISOC_EB_AI(1.0),27/02/26 11:00:00,A,GE10,C10-S951_X_K,E_AI_TANY,PC_ENT,"
-        f"{geo},{year},{value},{flag},{conf}"
-        for geo, year, value, flag, conf in rows
-    ]
-    return ("\r\n".join(lines) + "\r\n").encode()
-
 
 CSV = sdmx_csv([("BE", "2025", "24.71", "", ""), ("FR", "2023", "5.88", "b", ""), ("MK", "2021", "", "", "C")])
 GZ = gzip.compress(CSV, mtime=0)
@@ -69,33 +50,6 @@ GZ = gzip.compress(CSV, mtime=0)
 def server():
     with EurostatTestServer(datasets={CODE: GZ}, toc=TOC) as srv:
         yield srv
-
-
-class FakeTime:
-    """Clock and sleep for the async flow: sleeping only advances the clock."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def client_for(server, **kw) -> EurostatClient:
-    options = dict(connect_timeout=1.0, read_timeout=2.0, retries=2, backoff_factor=0.01)
-    options.update(kw)
-    return EurostatClient(server.base_url, **options)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # -- success ------------------------------------------------------------------------------------
@@ -406,17 +360,7 @@ def test_check_reachable_fails_fast_when_nobody_listens():
     assert time.monotonic() - started < 3
 
 
-# -- decompression (unit) -----------------------------------------------------------------------
-@given(st.lists(st.binary(max_size=3000).map(lambda b: b * 50), min_size=1, max_size=3))
-@settings(max_examples=40, deadline=None)
-def test_inflate_reads_every_gzip_member_exactly(members):
-    """Chunked, capped decompression gives what gzip gives, for one or several members."""
-    from pipeline.eurostat.client import _inflate
-
-    body = b"".join(gzip.compress(m, mtime=0) for m in members)
-    assert b"".join(_inflate(body, 16 + zlib.MAX_WBITS, 1 << 24, CODE, "u")) == gzip.decompress(body)
-
-
+# -- decompression ------------------------------------------------------------------------------
 def test_trailing_garbage_after_gzip_is_unexpected(server):
     server.script(ROUTE, [Respond(200, GZ + b"<html>oops</html>")])
     with pytest.raises(UnexpectedResponse, match="unexpected bytes after the gzip data"):

@@ -25,8 +25,7 @@ import logging
 import re
 import time
 import xml.etree.ElementTree as ET
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -34,11 +33,11 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
-from pipeline import __version__
+from pipeline import __version__, compression
 from pipeline.config import DEFAULT_BASE_URL
 from pipeline.datasets import validate_dataset_code
+from pipeline.eurostat.retry import RETRY_AFTER_STATUSES, RETRY_STATUSES, Attempts, RetryBudget
 from pipeline.errors import (
     AsyncExtractionFailed,
     EurostatError,
@@ -51,8 +50,6 @@ from pipeline.errors import (
 log = logging.getLogger("pipeline.eurostat")
 
 USER_AGENT = f"digital-economy-overview/{__version__} (+Eurostat ICT ETL; requests)"
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-GZIP_MAGIC = b"\x1f\x8b"
 
 _CHUNK = 1 << 16
 _HEAD = 1 << 16  # enough decompressed bytes to see the first line
@@ -113,29 +110,7 @@ class Download:
 
     @property
     def is_gzip(self) -> bool:
-        return self.body[:2] == GZIP_MAGIC
-
-
-class _PoliteRetry(Retry):
-    """urllib3 Retry that logs each retry at INFO and never waits longer than backoff_max."""
-
-    # 413 means "filter more": retrying cannot help, even if the server sends Retry-After.
-    RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
-
-    def get_retry_after(self, response):
-        wait = super().get_retry_after(response)
-        # A Retry-After of hours would silently stall a scheduled run; cap it.
-        return None if wait is None else min(wait, self.backoff_max)
-
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
-        new = super().increment(method, url, response, error, _pool, _stacktrace)
-        why = f"HTTP {response.status}" if response is not None and response.status else repr(error)
-        retry_after = response.headers.get("Retry-After") if response is not None else None
-        log.info(
-            "Eurostat: retrying %s (%s%s); %d retries left",
-            url, why, f", Retry-After {retry_after}" if retry_after else "", new.total or 0,
-        )
-        return new
+        return compression.is_gzip(self.body)
 
 
 class EurostatClient:
@@ -149,6 +124,7 @@ class EurostatClient:
         read_timeout: float = 120.0,
         retries: int = 5,
         backoff_factor: float = 1.0,
+        max_retry_wait: float = 120.0,
         max_decompressed_bytes: int = 1 << 30,
         async_deadline: float = 900.0,
         async_poll_initial: float = 2.0,
@@ -161,8 +137,7 @@ class EurostatClient:
     ):
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
-        self.retries = retries
-        self.backoff_factor = backoff_factor
+        self.retry_budget = RetryBudget(retries=retries, backoff_factor=backoff_factor, max_wait=max_retry_wait)
         self.max_decompressed_bytes = max_decompressed_bytes
         self.async_deadline = async_deadline
         self.async_poll_initial = async_poll_initial
@@ -176,21 +151,15 @@ class EurostatClient:
         self.session = session or requests.Session()
         if self.session.verify is False:
             raise ValueError("TLS verification must stay on; use REQUESTS_CA_BUNDLE for a custom CA")
-        adapter = HTTPAdapter(
-            max_retries=_PoliteRetry(
-                total=retries,
-                backoff_factor=backoff_factor,
-                status_forcelist=RETRY_STATUSES,
-                allowed_methods=frozenset({"GET"}),
-                respect_retry_after_header=True,
-                raise_on_status=False,
-            )
-        )
+        # No retries below this client (urllib3 would multiply its own waits with ours): see retry.py.
+        adapter = HTTPAdapter(max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-        # The reachability probe must answer in seconds: same session settings, no retries.
-        self._probe = HTTPAdapter(max_retries=Retry(total=0, redirect=0, raise_on_status=False))
+
+    @property
+    def retries(self) -> int:
+        return self.retry_budget.retries
 
     # -- URLs -------------------------------------------------------------------------------
     def data_url(self, dataset: str) -> str:
@@ -238,14 +207,11 @@ class EurostatClient:
     def check_reachable(self, timeout: float = 5.0) -> None:
         """Probe the catalogue endpoint once, in seconds; raise EurostatUnavailable if it fails."""
         url = self.toc_url()
-        request = self.session.prepare_request(requests.Request("GET", url))
-        settings = self.session.merge_environment_settings(url, {}, True, None, None)
         try:
-            resp = self._probe.send(
-                request, timeout=(min(self.timeout[0], timeout), timeout), **settings
-            )
+            resp = self.session.get(url, stream=True, allow_redirects=False,
+                                    timeout=(min(self.timeout[0], timeout), timeout))
         except requests.RequestException as exc:
-            raise self._unreachable(exc, None, url, retried=False) from exc
+            raise self._unreachable(exc, None, url) from exc
         with resp:
             if resp.is_redirect and _is_sorry(resp.headers.get("Location", "")):
                 raise _sorry(None, url)
@@ -259,7 +225,7 @@ class EurostatClient:
             try:
                 head = resp.raw.read(_HEAD, decode_content=True) or b""
             except (urllib3.exceptions.HTTPError, OSError) as exc:
-                raise self._unreachable(exc, None, url, retried=False) from exc
+                raise self._unreachable(exc, None, url) from exc
         self._check_not_html(head, dataset=None, url=url)
         if not _looks_like_toc(head):
             raise EurostatUnavailable(
@@ -270,7 +236,6 @@ class EurostatClient:
 
     def close(self) -> None:
         self.session.close()
-        self._probe.close()
 
     def __enter__(self) -> EurostatClient:
         return self
@@ -280,39 +245,41 @@ class EurostatClient:
 
     # -- HTTP -------------------------------------------------------------------------------
     def _get(self, url: str, *, dataset: str | None, async_key: str | None = None):
-        """GET with retries; return (body as served, content type, retrieval time) of a 200."""
-        for attempt in range(self.retries + 1):
+        """GET within the retry budget; return (body as served, content type, retrieval time) of a 200."""
+        attempts = Attempts(self.retry_budget, url, self.sleep)
+        while True:
             try:
                 resp = self.session.get(url, stream=True, timeout=self.timeout)
             except requests.RequestException as exc:
-                raise self._unreachable(exc, dataset, url) from exc
+                failed = getattr(getattr(exc, "request", None), "url", None) or url
+                transient = isinstance(exc, (requests.ConnectionError, requests.Timeout)) and not _is_sorry(failed)
+                if transient and attempts.retry(self._reason(exc)):
+                    continue
+                raise self._unreachable(exc, dataset, url, attempts=attempts) from exc
             with resp:
                 if any(_is_sorry(r.url) for r in (*resp.history, resp)):
                     raise _sorry(dataset, url)
                 if resp.status_code != 200:
-                    raise self._status_error(resp, dataset, url, async_key)
+                    if resp.status_code in RETRY_STATUSES and attempts.retry(
+                            f"HTTP {resp.status_code}", resp.headers.get("Retry-After")
+                            if resp.status_code in RETRY_AFTER_STATUSES else None):
+                        continue
+                    raise self._status_error(resp, dataset, url, async_key, attempts)
                 at = datetime.now(timezone.utc)
                 try:
                     wire = self._read_capped(resp, dataset, url)
                 except (urllib3.exceptions.HTTPError, OSError) as exc:
-                    # urllib3 retries only until the headers arrive; a body cut short is
-                    # retried here, as a whole request.
-                    if attempt == self.retries:
-                        raise EurostatUnavailable(
-                            f"Eurostat unavailable: the connection dropped while reading "
-                            f"{_what(dataset)} from {url} ({exc.__class__.__name__}), "
-                            f"{attempt + 1} attempts",
-                            dataset=dataset, url=url,
-                        ) from exc
-                    wait = self.backoff_factor * (2**attempt)
-                    log.info("Eurostat: body of %s cut short (%r); retrying in %.1fs", url, exc, wait)
-                    self.sleep(wait)
-                    continue
+                    # The headers arrived but the body was cut short: the whole request is tried again.
+                    if attempts.retry(f"body cut short: {exc.__class__.__name__}"):
+                        continue
+                    raise EurostatUnavailable(
+                        f"Eurostat unavailable: the connection dropped while reading "
+                        f"{_what(dataset)} from {url} ({exc.__class__.__name__}), {attempts.describe()}",
+                        dataset=dataset, url=url,
+                    ) from exc
                 encoding = resp.headers.get("Content-Encoding")
                 content_type = resp.headers.get("Content-Type")
-            body = self._strip_transport_encoding(wire, encoding, dataset, url)
-            return body, content_type, at
-        raise AssertionError("unreachable")  # pragma: no cover
+            return self._strip_transport_encoding(wire, encoding, dataset, url), content_type, at
 
     def _read_capped(self, resp: requests.Response, dataset: str | None, url: str) -> bytes:
         cap = self.max_decompressed_bytes
@@ -338,29 +305,37 @@ class EurostatClient:
             if layer == "identity":
                 continue
             if layer in ("gzip", "x-gzip"):
-                wbits = 16 + zlib.MAX_WBITS
+                wbits = compression.GZIP
             elif layer == "deflate":
                 # RFC 9110 deflate is zlib-wrapped, but some servers send raw deflate.
-                wbits = zlib.MAX_WBITS if body[:1] == b"\x78" else -zlib.MAX_WBITS
+                wbits = compression.ZLIB if body[:1] == b"\x78" else compression.RAW_DEFLATE
             else:
                 raise UnexpectedResponse(
                     f"{_what(dataset)}: unsupported Content-Encoding {layer!r} from {url}",
                     dataset=dataset, url=url,
                 )
-            body = b"".join(
-                _inflate(body, wbits, self.max_decompressed_bytes, dataset, url, members=layer != "deflate")
-            )
+            body = bytes(self._decompress(body, dataset, url, wbits=wbits, members=layer != "deflate"))
         return body
+
+    def _decompress(self, body: bytes, dataset: str | None, url: str, *, limit: int | None = None,
+                    **options) -> bytearray:
+        try:
+            return compression.decompress(body, limit=limit or self.max_decompressed_bytes, **options)
+        except compression.DecompressionError as err:
+            raise _unreadable(err, dataset, url, len(body)) from err
 
     # -- checks -----------------------------------------------------------------------------
     def _head(self, body: bytes, *, dataset: str | None, url: str) -> bytes:
         """The first decompressed bytes; the whole body is decompressed to prove it is complete."""
-        if body[:2] != GZIP_MAGIC:
+        if not compression.is_gzip(body):
             return body[:_HEAD]
         head = bytearray()
-        for chunk in _inflate(body, 16 + zlib.MAX_WBITS, self.max_decompressed_bytes, dataset, url):
-            if len(head) < _HEAD:
-                head += chunk[: _HEAD - len(head)]
+        try:
+            for chunk in compression.inflate(body, limit=self.max_decompressed_bytes):
+                if len(head) < _HEAD:
+                    head += chunk[: _HEAD - len(head)]
+        except compression.DecompressionError as err:
+            raise _unreadable(err, dataset, url, len(body)) from err
         return bytes(head)
 
     def _check_not_html(self, head: bytes, *, dataset: str | None, url: str) -> None:
@@ -387,8 +362,8 @@ class EurostatClient:
             )
 
     def _xml(self, body: bytes, *, dataset: str | None, url: str) -> ET.Element:
-        if body[:2] == GZIP_MAGIC:
-            body = b"".join(_inflate(body, 16 + zlib.MAX_WBITS, _XML_CAP, dataset, url))
+        if compression.is_gzip(body):
+            body = bytes(self._decompress(body, dataset, url, limit=_XML_CAP))
         return _parse_xml(body, dataset, url)
 
     # -- asynchronous delivery --------------------------------------------------------------
@@ -458,7 +433,7 @@ class EurostatClient:
         return status.strip().upper()
 
     # -- errors -----------------------------------------------------------------------------
-    def _status_error(self, resp, dataset, url, async_key) -> EurostatError:
+    def _status_error(self, resp, dataset, url, async_key, attempts: Attempts | None = None) -> EurostatError:
         status = resp.status_code
         try:
             raw = resp.raw.read(_ERROR_BODY_CAP, decode_content=True) or b""
@@ -484,19 +459,20 @@ class EurostatClient:
             )
         if status == 429 or status >= 500:
             return EurostatUnavailable(
-                f"Eurostat unavailable: HTTP {status} for {what} at {url} after {self.retries} "
-                f"retries ({message}); try later, or run `make demo` for the offline sample",
+                f"Eurostat unavailable: HTTP {status} for {what} at {url} after "
+                f"{attempts.describe() if attempts else '1 attempt'} ({message}); try later, or run "
+                "`make demo` for the offline sample",
                 dataset=dataset, url=url,
             )
         return EurostatError(f"{what}: Eurostat answered HTTP {status}: {message}", dataset=dataset, url=url)
 
-    def _unreachable(self, exc: Exception, dataset, url, *, retried: bool = True) -> EurostatError:
+    def _unreachable(self, exc: Exception, dataset, url, *, attempts: Attempts | None = None) -> EurostatError:
         failed = getattr(getattr(exc, "request", None), "url", None) or url
         if _is_sorry(failed):
             return _sorry(dataset, url)
         if isinstance(exc, requests.TooManyRedirects):
             return UnexpectedResponse(f"{_what(dataset)}: too many redirects from {url}", dataset=dataset, url=url)
-        tries = f" after {self.retries} retries" if retried else ""
+        tries = f" after {attempts.describe()}" if attempts and attempts.made > 1 else ""
         return EurostatUnavailable(
             f"Eurostat cannot be reached at {self.base_url} for {_what(dataset)}{tries} "
             f"({self._reason(exc)}). Check the network or proxy "
@@ -554,50 +530,15 @@ def _is_sorry(url: str) -> bool:
     return host.split(".", 1)[0] == "sorry" or first_segment == "sorry"
 
 
-def _inflate(
-    data: bytes, wbits: int, limit: int, dataset: str | None, url: str, *, members: bool = True
-) -> Iterator[bytes]:
-    """Decompress `data` in chunks, never yielding more than `limit` bytes in total."""
-    total = 0
-    rest = memoryview(data)
-    try:
-        while True:
-            inflater = zlib.decompressobj(wbits)
-            # Feed the input in slices: `unconsumed_tail` is a copy, so handing zlib the whole
-            # remaining body each time would make decompression quadratic in the body size.
-            fed, pending = 0, b""
-            while not inflater.eof:
-                if not pending:
-                    if fed >= len(rest):
-                        break  # input exhausted before the end of the stream
-                    pending = rest[fed:fed + _CHUNK]
-                    fed += _CHUNK
-                chunk = inflater.decompress(pending, _CHUNK)
-                pending = inflater.unconsumed_tail
-                if chunk:
-                    total += len(chunk)
-                    if total > limit:
-                        raise _over_cap(dataset, url, limit)
-                    yield chunk
-            if not inflater.eof:
-                raise UnexpectedResponse(
-                    f"{_what(dataset)}: truncated compressed body from {url} "
-                    f"({len(data):,} bytes, stream ends early)",
-                    dataset=dataset, url=url,
-                )
-            rest = memoryview(inflater.unused_data + bytes(rest[fed:]))
-            # gzip allows several members in one file; anything else after the end is an error.
-            if not rest or not members:
-                return
-            if rest[:2] != GZIP_MAGIC:
-                raise UnexpectedResponse(
-                    f"{_what(dataset)}: {len(rest)} unexpected bytes after the gzip data from {url}",
-                    dataset=dataset, url=url,
-                )
-    except zlib.error as exc:
-        raise UnexpectedResponse(
-            f"{_what(dataset)}: corrupt compressed body from {url} ({exc})", dataset=dataset, url=url
-        ) from exc
+def _unreadable(err: DecompressionError, dataset: str | None, url: str, size: int) -> UnexpectedResponse:
+    """The client's words for a compressed body that cannot be read whole."""
+    if err.kind == "too_big":
+        return _over_cap(dataset, url, err.limit)
+    what = {
+        "truncated": f"truncated compressed body from {url} ({size:,} bytes, stream ends early)",
+        "trailing": f"{err.extra} unexpected bytes after the gzip data from {url}",
+    }.get(err.kind, f"corrupt compressed body from {url} ({err})")
+    return UnexpectedResponse(f"{_what(dataset)}: {what}", dataset=dataset, url=url)
 
 
 def _strip_bom(head: bytes) -> bytes:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import re
-import zlib
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
@@ -18,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from pipeline import compression
 from pipeline.datasets import validate_dataset_code
 from pipeline.errors import InvalidDatasetCode, ParseError
 
@@ -25,9 +23,7 @@ __all__ = ["read_observations", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
-_CHUNK = 1 << 20
 _MAX_HEADER = 1 << 16
 _CATEGORY = pa.dictionary(pa.int32(), pa.string())
 _RESERVED = frozenset({"dataset", "time_period", "value", "obs_status", "conf_status"})
@@ -130,7 +126,7 @@ def _load(data, max_bytes: int, dataset: str | None) -> pa.Buffer:
         path = Path(data)
         try:
             with path.open("rb") as stream:
-                if stream.read(2) == _GZIP_MAGIC:
+                if compression.is_gzip(stream.read(2)):
                     stream.seek(0)
                     return _gunzip(stream, max_bytes, dataset)
                 if path.stat().st_size > max_bytes:
@@ -141,28 +137,24 @@ def _load(data, max_bytes: int, dataset: str | None) -> pa.Buffer:
             raise ParseError(f"cannot read {path}: {error.strerror or error}", dataset=dataset) from error
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes or a path, not {type(data).__name__}")
-    if bytes(data[:2]) == _GZIP_MAGIC:
-        return _gunzip(io.BytesIO(data), max_bytes, dataset)
+    if compression.is_gzip(data):
+        return _gunzip(data, max_bytes, dataset)
     if len(data) > max_bytes:
         raise _too_big(max_bytes, dataset)
     return pa.py_buffer(data)
 
 
-def _gunzip(stream, max_bytes: int, dataset: str | None) -> pa.Buffer:
-    """Decompress chunk by chunk so that a gzip bomb stops at max_bytes."""
-    out = bytearray()
+def _gunzip(source, max_bytes: int, dataset: str | None) -> pa.Buffer:
+    """Decompress chunk by chunk (the shared capped inflater), so that a gzip bomb stops at max_bytes."""
     try:
-        with gzip.GzipFile(fileobj=stream, mode="rb") as gz:
-            while chunk := gz.read(_CHUNK):
-                out += chunk
-                if len(out) > max_bytes:
-                    raise _too_big(max_bytes, dataset)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        return pa.py_buffer(compression.decompress(source, limit=max_bytes))
+    except compression.DecompressionError as error:
+        if error.kind == "too_big":
+            raise _too_big(max_bytes, dataset) from None
         raise ParseError(
-            f"gzip data is truncated or corrupt ({error}) after {len(out)} decompressed bytes",
+            f"gzip data is truncated or corrupt ({error}) after {error.produced} decompressed bytes",
             dataset=dataset,
         ) from error
-    return pa.py_buffer(out)
 
 
 def _too_big(max_bytes: int, dataset: str | None) -> ParseError:
