@@ -74,8 +74,9 @@ def _notes(spec: IndicatorSpec, lang: str, flags, missing, sources, is_sample, e
 
 def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
                   neighbours: tuple[str, ...], sources: Mapping[str, Mapping], is_sample: bool,
-                  dpi: float = 96) -> dict[str, bytes]:
-    """`<lang>/<name>.svg` and `.png` -> bytes, for every topic (ranking, series) and target (trajectory)."""
+                  dpi: float = 96, png: bool = True) -> dict[str, bytes]:
+    """`<lang>/<name>.svg` (and `.png` unless `png` is false) -> bytes, for every topic (ranking, series)
+    and every target (trajectory)."""
     out: dict[str, bytes] = {}
     by_id = {i: rows for i, rows in indicators.groupby("indicator_id", sort=False)}
     name = country_name(geo, lang)
@@ -103,7 +104,7 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         title = f"{spec.title[lang]} - {RANKED[lang].format(period=period)}"
         svg = ranking_svg(bars, title=title, unit_label=unit, percent=is_percent(spec.unit), lang=lang, fmt=fmt,
                           notes=_notes(spec, lang, shown["obs_status"], missing, sources, is_sample, direction))
-        out.update(_both(f"{lang}/{_name(topic)}_ranking", svg, dpi))
+        out.update(_both(f"{lang}/{_name(topic)}_ranking", svg, dpi, png))
 
         mine = rows[rows["geo"] == geo].sort_values("time_period")
         periods = [int(p) for p in mine["time_period"]]
@@ -120,7 +121,7 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         svg = series_svg(lines, periods, title=f"{spec.title[lang]} - {OVER_TIME[lang].format(name=name)}",
                          unit_label=unit, percent=is_percent(spec.unit), lang=lang, fmt=fmt,
                          notes=_notes(spec, lang, mine["obs_status"], [], sources, is_sample, extra))
-        out.update(_both(f"{lang}/{_name(topic)}_series", svg, dpi))
+        out.update(_both(f"{lang}/{_name(topic)}_series", svg, dpi, png))
 
     for spec in (s for s in catalogue.indicators if s.target is not None):
         rows = by_id.get(spec.id)
@@ -137,9 +138,9 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                          unit_label=_unit_label(spec.unit, lang), percent=True, lang=lang, fmt=fmt,
                          target=(spec.target.year, goal, TARGET[lang].format(value=fmt(goal))),
                          notes=_notes(spec, lang, mine["obs_status"], [], sources, is_sample, [spec.target.source]))
-        out.update(_both(f"{lang}/{_name(spec.id)}_trajectory", svg, dpi))
+        out.update(_both(f"{lang}/{_name(spec.id)}_trajectory", svg, dpi, png))
     return out
 
 
-def _both(stem: str, svg: str, dpi: float) -> dict[str, bytes]:
-    return {f"{stem}.svg": svg.encode("utf-8"), f"{stem}.png": to_png(svg, dpi)}
+def _both(stem: str, svg: str, dpi: float, png: bool) -> dict[str, bytes]:
+    return {f"{stem}.svg": svg.encode("utf-8"), **({f"{stem}.png": to_png(svg, dpi)} if png else {})}
