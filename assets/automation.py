@@ -8,7 +8,6 @@ of that dataset's raw snapshot and observations and of the current edition's fig
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,9 @@ from dagster import (
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
+    ScheduleDefinition,
     ScheduleEvaluationContext,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
@@ -32,7 +33,6 @@ from assets.overview import editions
 from assets.resources import EurostatApi, PipelineStore
 from pipeline.datasets import DATASETS
 from pipeline.errors import EurostatError
-from pipeline.eurostat.client import EurostatClient
 from pipeline.eurostat.toc import parse_toc
 
 BRUSSELS = "Europe/Brussels"
@@ -51,10 +51,9 @@ overview_edition_job = define_asset_job(
 )
 
 
-def _automation_status(kind):
-    """PIPELINE_AUTOMATION=stopped keeps schedule and sensor off (a developer's machine); on by default."""
-    stopped = os.environ.get("PIPELINE_AUTOMATION", "running").strip().lower() in ("stopped", "off", "0")
-    return kind.STOPPED if stopped else kind.RUNNING
+def automation_running(value: str | None) -> bool:
+    """PIPELINE_AUTOMATION=stopped (or off, 0) keeps schedule and sensor off (a developer's machine); on by default."""
+    return (value or "running").strip().lower() not in ("stopped", "off", "0")
 
 
 def current_edition(now: datetime) -> str:
@@ -65,17 +64,22 @@ def current_edition(now: datetime) -> str:
     return key
 
 
-@schedule(
-    name="yearly_edition",
-    job=overview_edition_job,
-    cron_schedule=os.environ.get("EDITION_SCHEDULE_CRON", DEFAULT_SCHEDULE_CRON),
-    execution_timezone=BRUSSELS,
-    default_status=_automation_status(DefaultScheduleStatus),
-    description="Builds the new edition of the overview once a year (EDITION_SCHEDULE_CRON, Brussels time).",
-)
-def yearly_edition(context: ScheduleEvaluationContext) -> RunRequest:
-    edition = str(context.scheduled_execution_time.astimezone(ZoneInfo(BRUSSELS)).year)
-    return RunRequest(run_key=f"edition-{edition}", partition_key=edition, tags={"trigger": "yearly schedule"})
+def yearly_edition_schedule(cron: str = DEFAULT_SCHEDULE_CRON, *, running: bool = True) -> ScheduleDefinition:
+    """The yearly schedule firing at `cron` (Brussels time), on or off by default."""
+
+    @schedule(
+        name="yearly_edition",
+        job=overview_edition_job,
+        cron_schedule=cron,
+        execution_timezone=BRUSSELS,
+        default_status=DefaultScheduleStatus.RUNNING if running else DefaultScheduleStatus.STOPPED,
+        description="Builds the new edition of the overview once a year (EDITION_SCHEDULE_CRON, Brussels time).",
+    )
+    def yearly_edition(context: ScheduleEvaluationContext) -> RunRequest:
+        edition = str(context.scheduled_execution_time.astimezone(ZoneInfo(BRUSSELS)).year)
+        return RunRequest(run_key=f"edition-{edition}", partition_key=edition, tags={"trigger": "yearly schedule"})
+
+    return yearly_edition
 
 
 def _seen_in_store(store: PipelineStore) -> dict[str, str]:
@@ -92,9 +96,9 @@ def _seen_in_store(store: PipelineStore) -> dict[str, str]:
 def _catalogue_dates(eurostat: EurostatApi) -> dict[str, str]:
     """The TOC's `last update of data` of every configured dataset listed in it."""
     # Fewer retries than a download: a sensor tick must finish within Dagster's evaluation timeout.
-    client = EurostatClient(eurostat.base_url, connect_timeout=5.0, read_timeout=30.0,
-                            retries=min(eurostat.retries, 2), backoff_factor=eurostat.backoff_factor)
-    entries = parse_toc(client.fetch_catalogue().body)
+    with eurostat.open(connect_timeout=5.0, read_timeout=30.0, retries=min(eurostat.retries, 2),
+                       max_retry_wait=min(eurostat.max_retry_wait, 10.0)) as client:
+        entries = parse_toc(client.fetch_catalogue().body)
     return {
         code: entries[code].last_update.isoformat()
         for code in DATASETS
@@ -107,17 +111,21 @@ def updated_datasets(listed: dict[str, str], seen: dict[str, str]) -> dict[str, 
     return {code: day for code, day in sorted(listed.items()) if seen.get(code) != day}
 
 
-@sensor(
-    name="eurostat_updates",
-    job=overview_edition_job,
-    minimum_interval_seconds=int(os.environ.get("EUROSTAT_SENSOR_INTERVAL_SECONDS", DEFAULT_SENSOR_INTERVAL)),
-    default_status=_automation_status(DefaultSensorStatus),
-    description=(
-        "Reads Eurostat's catalogue every few hours; for each configured dataset with an update not seen "
-        "before, refreshes its raw snapshot and observations and the current edition's release."
-    ),
-)
-def eurostat_updates(context: SensorEvaluationContext, eurostat: EurostatApi, store: PipelineStore):
+def eurostat_updates_sensor(interval: int = DEFAULT_SENSOR_INTERVAL, *, running: bool = True) -> SensorDefinition:
+    """The sensor on Eurostat's catalogue, evaluated every `interval` seconds, on or off by default."""
+    return sensor(
+        name="eurostat_updates",
+        job=overview_edition_job,
+        minimum_interval_seconds=interval,
+        default_status=DefaultSensorStatus.RUNNING if running else DefaultSensorStatus.STOPPED,
+        description=(
+            "Reads Eurostat's catalogue every few hours; for each configured dataset with an update not seen "
+            "before, refreshes its raw snapshot and observations and the current edition's release."
+        ),
+    )(_eurostat_updates)
+
+
+def _eurostat_updates(context: SensorEvaluationContext, eurostat: EurostatApi, store: PipelineStore):
     seen = json.loads(context.cursor) if context.cursor else _seen_in_store(store)
     try:
         listed = _catalogue_dates(eurostat)
@@ -144,3 +152,8 @@ def eurostat_updates(context: SensorEvaluationContext, eurostat: EurostatApi, st
 
 def _now() -> datetime:
     return datetime.now(ZoneInfo(BRUSSELS))
+
+
+# With the documented defaults; `assets.definitions` builds the served ones from the environment.
+yearly_edition = yearly_edition_schedule()
+eurostat_updates = eurostat_updates_sensor()

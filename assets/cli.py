@@ -295,18 +295,11 @@ def materialize(edition: int, *, data_dir: Path, home: Path, base_url: str, sour
     from dagster._core.utils import make_new_run_id
 
     from assets.automation import overview_edition_job
-    from assets.definitions import defs
-    from assets.io import ParquetIOManager
-    from assets.resources import EurostatApi, OverviewSettings, PipelineStore
+    from assets.definitions import ASSETS, resources
 
-    resources = {
-        **defs.resources,
-        "eurostat": EurostatApi(base_url=base_url),
-        "store": PipelineStore(data_dir=str(data_dir), source=source, force_download=force),
-        "overview": OverviewSettings(focus_geo=focus_geo),
-        "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
-    }
-    job = Definitions(assets=list(defs.assets), jobs=[overview_edition_job], resources=resources) \
+    run_resources = resources(base_url=base_url, data_dir=str(data_dir), source=source, focus_geo=focus_geo,
+                              force_download=force, catalogue_path=os.environ.get("PIPELINE_CATALOGUE", ""))
+    job = Definitions(assets=ASSETS, jobs=[overview_edition_job], resources=run_resources) \
         .resolve_job_def(overview_edition_job.name)
     if not debug:
         job = job.with_logger_defs(_silent_loggers())
@@ -357,7 +350,7 @@ def summary(version: Path, edition: int, out: TextIO = sys.stdout) -> None:
 # -- commands -------------------------------------------------------------------------------------
 def run(args) -> int:
     """Every asset of an edition against the live Eurostat API; fails in seconds if it cannot be reached."""
-    from pipeline.eurostat.client import EurostatClient
+    from assets.resources import EurostatApi
 
     edition = check_edition(args.edition, command="make run")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
@@ -368,7 +361,7 @@ def run(args) -> int:
     print(f"edition {edition} (survey year {edition - 1}) from {base_url}; data in {data_dir}, "
           f"Dagster instance {home}", file=args.out, flush=True)
     try:
-        with EurostatClient(base_url, connect_timeout=5.0, read_timeout=20.0, retries=1) as client:
+        with EurostatApi(base_url=base_url).open(read_timeout=20.0, retries=1) as client:
             client.check_reachable()
     except EurostatUnavailable as err:
         # The client's message says what failed and the fix; the setting it came from is EUROSTAT_BASE_URL.

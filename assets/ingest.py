@@ -12,13 +12,11 @@ from dagster import (
     AssetIn,
     AssetKey,
     AssetsDefinition,
-    Backoff,
     DagsterType,
     DataVersion,
     Failure,
     MaterializeResult,
     MetadataValue,
-    RetryPolicy,
     TypeCheck,
     asset,
 )
@@ -26,7 +24,7 @@ from dagster import (
 from assets.metadata import markdown_table
 from assets.resources import EurostatApi, PipelineStore
 from pipeline.datasets import DATASETS, dataset_spec
-from pipeline.errors import EurostatUnavailable, PipelineError, ValidationFailed
+from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.eurostat import read_observations
 from pipeline.eurostat.toc import TocEntry, parse_toc
 from pipeline.snapshots import sync_dataset
@@ -36,9 +34,8 @@ OWNERS = ["team:digital-economy-overview"]
 # Opens every progress message (bytes received, waiting for an extraction): the CLI prints these
 # as they come, and the UI's log reads them as "still going".
 PROGRESS_PREFIX = "… "
-# Transient Eurostat trouble (after urllib3's own retries) is retried by Dagster, with backoff;
-# a definite answer (404, 413, a body that is not data) fails at once: see _download_failure.
-DOWNLOAD_RETRY_POLICY = RetryPolicy(max_retries=2, delay=20, backoff=Backoff.EXPONENTIAL)
+# No Dagster retry policy: the client is the one retry layer (pipeline/eurostat/retry.py), so a dead
+# Eurostat ends a run within the client's bound instead of that bound times Dagster's retries.
 
 
 def raw_key(dataset: str) -> AssetKey:
@@ -50,29 +47,24 @@ def observations_key(dataset: str) -> AssetKey:
 
 
 def _client(context: AssetExecutionContext, eurostat: EurostatApi):
-    """The Eurostat client, reporting a long download or an asynchronous extraction in the run log as it goes."""
-    client = eurostat.client()
-    client.progress = lambda progress: context.log.info(PROGRESS_PREFIX + progress.describe())
-    return client
+    """A Eurostat client for one step, reporting a long download or an asynchronous extraction in the run log."""
+    return eurostat.open(progress=lambda progress: context.log.info(PROGRESS_PREFIX + progress.describe()))
 
 
 def _download_failure(err: PipelineError) -> Failure:
-    return Failure(
-        description=str(err),
-        metadata={"error": type(err).__name__, "url": getattr(err, "url", None) or ""},
-        allow_retries=isinstance(err, EurostatUnavailable),
-    )
+    return Failure(description=str(err), metadata={"error": type(err).__name__, "url": getattr(err, "url", None) or ""},
+                   allow_retries=False)
 
 
 @asset(
     group_name="catalogue",
     owners=OWNERS,
-    retry_policy=DOWNLOAD_RETRY_POLICY,
     description="Eurostat's table of contents: the `last update of data` of every dataset.",
 )
 def eurostat_catalogue(context: AssetExecutionContext, eurostat: EurostatApi) -> pd.DataFrame:
     try:
-        download = _client(context, eurostat).fetch_catalogue()
+        with _client(context, eurostat) as client:
+            download = client.fetch_catalogue()
         entries = parse_toc(download.body)
     except PipelineError as err:
         raise _download_failure(err) from err
@@ -109,7 +101,6 @@ def build_raw_asset(dataset: str) -> AssetsDefinition:
         key=raw_key(dataset),
         group_name="raw",
         owners=OWNERS,
-        retry_policy=DOWNLOAD_RETRY_POLICY,
         ins={"eurostat_catalogue": AssetIn()},
         description=f"`{dataset}` ({spec.title}): the bytes Eurostat served, one snapshot per Eurostat update.",
     )
@@ -121,9 +112,9 @@ def build_raw_asset(dataset: str) -> AssetsDefinition:
     ) -> MaterializeResult:
         entry = _toc_entry(eurostat_catalogue, dataset)
         try:
-            result = sync_dataset(
-                _client(context, eurostat), store.raw(), dataset, entry, source=store.source, force=store.force_download
-            )
+            with _client(context, eurostat) as client:
+                result = sync_dataset(client, store.raw(), dataset, entry, source=store.source,
+                                      force=store.force_download)
         except PipelineError as err:
             raise _download_failure(err) from err
         context.log.info(result.message)

@@ -26,9 +26,16 @@ class _ParquetUPathIOManager(UPathIOManager):
 
 
 class ParquetIOManager(ConfigurableIOManagerFactory):
-    """Stores each asset's DataFrame as `<base_path>/<asset key path>[/<partition>].parquet`."""
+    """Stores each asset's DataFrame as `<base_path>/<asset key path>[/<partition>].parquet`.
 
-    base_path: str
+    `base_path` defaults to `<data_dir>/assets`, so that one setting (PIPELINE_DATA_DIR) places both.
+    """
+
+    base_path: str = ""
+    data_dir: str = ""
 
     def create_io_manager(self, context) -> _ParquetUPathIOManager:
-        return _ParquetUPathIOManager(base_path=UPath(self.base_path))
+        if not (self.base_path or self.data_dir):
+            raise ValueError("ParquetIOManager needs base_path or data_dir")
+        base = UPath(self.base_path) if self.base_path else UPath(self.data_dir).absolute() / "assets"
+        return _ParquetUPathIOManager(base_path=base)

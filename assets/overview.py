@@ -24,7 +24,8 @@ from dagster import (
 from assets.ingest import OWNERS, observations_key
 from assets.metadata import markdown_table
 from assets.resources import OverviewSettings, PipelineStore
-from pipeline.catalogue import load_catalogue
+from pipeline.datasets import DATASETS
+from pipeline.catalogue import Catalogue
 from pipeline.coverage import compute_coverage
 from pipeline.errors import PipelineError
 from pipeline.indicators import (
@@ -44,8 +45,9 @@ from schemas.indicators import validate_indicators, validate_rankings
 # available from 1 January (Eurostat publishes its survey year N-1 during year N).
 editions = TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", start="2021", end_offset=1)
 
-CATALOGUE = load_catalogue()
-OBSERVATION_INS = {f"obs_{code}": AssetIn(key=observations_key(code)) for code in sorted(CATALOGUE.datasets)}
+# Every configured dataset feeds the edition's figures; which series are read is the catalogue's
+# business (the `overview` resource), loaded when a step runs, not when this module is imported.
+OBSERVATION_INS = {f"obs_{code}": AssetIn(key=observations_key(code)) for code in sorted(DATASETS)}
 
 
 def _observations(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -90,9 +92,10 @@ def rankings(context: AssetExecutionContext, overview: OverviewSettings, **obser
     edition = _edition(context)
     observations = _observations(observation_inputs)
     try:
-        resolve_catalogue(CATALOGUE, observations)
-        long = series_observations(CATALOGUE, observations, edition)
-        table = validate_rankings(compute_rankings(CATALOGUE, observations, edition, overview.focus_geo, long=long))
+        catalogue = overview.catalogue()
+        resolve_catalogue(catalogue, observations)
+        long = series_observations(catalogue, observations, edition)
+        table = validate_rankings(compute_rankings(catalogue, observations, edition, overview.focus_geo, long=long))
     except PipelineError as err:
         raise Failure(description=str(err)) from err
     yield Output(table, metadata={"rows": len(table), "indicators": int(table["indicator_id"].nunique())})
@@ -101,9 +104,9 @@ def rankings(context: AssetExecutionContext, overview: OverviewSettings, **obser
     yield _check("percentages_within_0_100", percent_out_of_range(table), passed="all percentages within 0-100")
 
 
-def headline_figures(table: pd.DataFrame, edition: int) -> pd.DataFrame:
+def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
     """The focus country's headline figures of an edition: value, EU27, rank."""
-    periods = {spec.id: CATALOGUE.reporting_period(spec, edition) for spec in CATALOGUE.headline}
+    periods = {spec.id: catalogue.reporting_period(spec, edition) for spec in catalogue.headline}
     rows = table[table["indicator_id"].isin(list(periods))]
     rows = rows[rows["time_period"] == rows["indicator_id"].map(periods)]
     shown = rows[["indicator_id", "time_period", "value", "obs_status", "eu_value", "rank", "n_ranked",
@@ -143,23 +146,24 @@ def indicators(context: AssetExecutionContext, overview: OverviewSettings, ranki
     edition = _edition(context)
     observations = _observations(observation_inputs)
     try:
-        long = series_observations(CATALOGUE, observations, edition)
+        catalogue = overview.catalogue()
+        long = series_observations(catalogue, observations, edition)
         table = validate_indicators(
-            compute_indicators(CATALOGUE, observations, edition, overview.focus_geo, rankings=rankings, long=long)
+            compute_indicators(catalogue, observations, edition, overview.focus_geo, rankings=rankings, long=long)
         )
-        coverage = compute_coverage(CATALOGUE, observations)
+        coverage = compute_coverage(catalogue, observations)
     except PipelineError as err:
         raise Failure(description=str(err)) from err
-    missing = missing_figures(table, CATALOGUE, edition)
+    missing = missing_figures(table, catalogue, edition)
     surprises = coverage[coverage["status"] != "ok"]
     yield Output(table, metadata={
         "rows": len(table),
         "focus_geo": overview.focus_geo,
-        "headline figures": markdown_table(headline_figures(table, edition), max_rows=50),
+        "headline figures": markdown_table(headline_figures(table, catalogue, edition), max_rows=50),
         "coverage": markdown_table(coverage.drop(columns=["first", "last"]), max_rows=200),
         "missing figures": markdown_table(missing, max_rows=100),
     })
-    yield _check("headline_values_present", missing_headline_values(table, CATALOGUE, edition),
+    yield _check("headline_values_present", missing_headline_values(table, catalogue, edition),
                  passed=f"{overview.focus_geo} has a value for every headline indicator")
     yield _check("figures_missing", missing, passed="every figure of the edition has a value",
                  blocking_severity=AssetCheckSeverity.WARN)
@@ -202,14 +206,15 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
     edition = _edition(context)
     observations = _observations(observation_inputs)
     try:
-        coverage = compute_coverage(CATALOGUE, observations)
+        catalogue = overview.catalogue()
+        coverage = compute_coverage(catalogue, observations)
         result = publish_release(
             store.path, edition,
             indicators=indicators, rankings=rankings, observations=observations,
             inputs=_inputs(observations), focus_geo=overview.focus_geo,
-            catalogue_hash=CATALOGUE.sha256, presentation=presentation_from_catalogue(CATALOGUE, edition),
+            catalogue_hash=catalogue.sha256, presentation=presentation_from_catalogue(catalogue, edition),
             source=store.source, coverage=coverage,
-            missing=missing_figures(indicators, CATALOGUE, edition),
+            missing=missing_figures(indicators, catalogue, edition),
         )
     except PipelineError as err:
         raise Failure(description=str(err)) from err
@@ -222,7 +227,7 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
         "path": MetadataValue.path(str(result.path)),
         "source": store.source,
         "revisions": int(result.revisions.get("count", 0)),
-        "key figures": markdown_table(headline_figures(indicators, edition), max_rows=50),
+        "key figures": markdown_table(headline_figures(indicators, catalogue, edition), max_rows=50),
     }
     if charts:
         png = base64.b64encode(charts[0].read_bytes()).decode("ascii")

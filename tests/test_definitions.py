@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from dagster import Definitions
+from dagster import Definitions, EnvVar
 
 from assets.definitions import defs
 from pipeline.datasets import DATASETS
@@ -47,3 +47,28 @@ def test_asset_graph_matches_snapshot():
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
     assert current == json.loads(SNAPSHOT.read_text())
+
+
+def test_importing_the_definitions_reads_no_environment_and_the_location_takes_it_when_loaded(monkeypatch):
+    """`defs` has the documented defaults whatever the environment; `code_location` feeds what is set as EnvVars."""
+    import importlib
+
+    import assets.automation
+    import assets.definitions
+
+    monkeypatch.setenv("EDITION_SCHEDULE_CRON", "0 7 1 4 *")
+    monkeypatch.setenv("PIPELINE_AUTOMATION", "stopped")
+    monkeypatch.setenv("FOCUS_GEO", "NL")
+    monkeypatch.delenv("EUROSTAT_BASE_URL", raising=False)
+    reloaded = importlib.reload(assets.definitions)
+    (schedule,) = reloaded.defs.schedules
+    assert schedule.cron_schedule == assets.automation.DEFAULT_SCHEDULE_CRON
+    assert reloaded.defs.resources["overview"].focus_geo == "BE"
+
+    location = reloaded.code_location()
+    (schedule,), (sensor,) = location.schedules, location.sensors
+    assert schedule.cron_schedule == "0 7 1 4 *" and schedule.default_status.value == "STOPPED"
+    assert sensor.default_status.value == "STOPPED"
+    focus = location.resources["overview"].focus_geo
+    assert isinstance(focus, EnvVar) and focus.env_var_name == "FOCUS_GEO"  # resolved when a run starts
+    assert location.resources["eurostat"].base_url == "https://ec.europa.eu/eurostat/api/dissemination"

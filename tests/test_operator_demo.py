@@ -87,14 +87,13 @@ def test_the_first_edition_builds_from_the_same_mirror(env, capsys):
 
 @pytest.mark.integration
 def test_a_catalogue_error_is_shown_once_at_the_end_with_exit_2(env, capsys, monkeypatch):
-    import assets.overview
-    from pipeline.catalogue import DEFAULT_PATH, load_catalogue
+    from pipeline.catalogue import DEFAULT_PATH
 
     text = DEFAULT_PATH.read_text(encoding="utf-8")
     broken = text.replace("indic_is: E_AI_TTM, unit: PC_ENT}", "indic_is: E_AI_TTM, unit: PC_NOPE}", 1)
     assert broken != text
     (env / "catalogue.yaml").write_text(broken, encoding="utf-8")
-    monkeypatch.setattr(assets.overview, "CATALOGUE", load_catalogue(env / "catalogue.yaml"))
+    monkeypatch.setenv("PIPELINE_CATALOGUE", str(env / "catalogue.yaml"))
 
     assert cli.main(["demo"]) == 2
     out, err = capsys.readouterr()

@@ -65,7 +65,8 @@ def test_tls_is_verified_by_default_and_an_unknown_ca_is_a_clear_error(https_ser
         monkeypatch.delenv(name, raising=False)
     client = EurostatClient(base, retries=0, connect_timeout=2, read_timeout=2)
     assert client.session.verify is True
-    assert EurostatApi(base_url=base).client().session.verify is True
+    with EurostatApi(base_url=base).open() as resource_client:
+        assert resource_client.session.verify is True
     with pytest.raises(EurostatUnavailable, match=f"dataset {CODE}.*CERTIFICATE_VERIFY_FAILED"):
         client.fetch_dataset(CODE)
     with pytest.raises(EurostatUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
