@@ -15,19 +15,14 @@ import csv
 import io
 import json
 import logging
-import os
-import shutil
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import PIPELINE_VERSION, compression
+from pipeline import PIPELINE_VERSION, compression, store
 from pipeline.datasets import validate_dataset_code
-from pipeline.durable import exclusive_lock, fsync_dir, write_synced
+from pipeline.durable import write_synced
 from pipeline.errors import PipelineError
 from pipeline.eurostat.reader import parse_last_update
 
@@ -82,15 +77,11 @@ class SyncResult:
 LOCK_TIMEOUT = 1800.0
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Exclusive flock on `raw/eurostat/.<dataset>.lock`, so two syncs of a dataset never interleave."""
+def _locked(folder: Path):
+    """Exclusive lock on `raw/eurostat/.<dataset>.lock`, so two syncs of a dataset never interleave."""
     # Beside the dataset's folder, not in it: that folder holds snapshots only.
-    try:
-        with exclusive_lock(folder.parent / f".{folder.name}.lock", LOCK_TIMEOUT):
-            yield
-    except TimeoutError as err:
-        raise PipelineError(f"dataset {folder.name}: another sync is still running ({err})") from None
+    return store.locked(folder.parent / f".{folder.name}.lock", LOCK_TIMEOUT, lambda err: PipelineError(
+        f"dataset {folder.name}: another sync is still running ({err})"))
 
 
 def _chronological(snap: Snapshot) -> tuple:
@@ -177,21 +168,13 @@ class RawStore:
             "async_key": download.async_key,
             "pipeline_version": PIPELINE_VERSION,
         }
-        tmp = base / f".tmp-{uuid.uuid4().hex}"
-        try:
-            tmp.mkdir()
+        with store.staged(base) as tmp:
             write_synced(tmp / file_name, download.body)
             write_synced(
                 tmp / "provenance.json",
                 (json.dumps(provenance, indent=2, sort_keys=True) + "\n").encode("utf-8"),
             )
-            os.rename(tmp, base / name)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        fsync_dir(base)
-        for path in (base / name).iterdir():
-            path.chmod(0o444)
+            store.publish(tmp, base / name, seal_folders=False)  # read-only files; the folder stays removable
         return Snapshot(dataset, base / name, provenance)
 
     def clean_temporary(self, dataset: str) -> int:
@@ -200,9 +183,7 @@ class RawStore:
         removed = 0
         if folder.is_dir():
             with _locked(folder):  # a folder being written now belongs to a live run: wait for it
-                for child in folder.glob(".tmp-*"):
-                    shutil.rmtree(child, ignore_errors=True)
-                    removed += 1
+                removed = len(store.remove_leftovers(folder))
         return removed
 
 

@@ -246,3 +246,23 @@ def test_missing_contract_column_is_refused_by_name(tmp_path):
         publish_release(tmp_path, EDITION, **inputs)
     with pytest.raises(ReleaseError, match="edition 2026: no release published yet"):
         read_latest(tmp_path, EDITION)
+
+
+def test_a_product_is_handed_to_the_release_and_a_failing_one_names_itself(tmp_path):
+    from pipeline.products import PRODUCTS
+
+    def notes(inputs):
+        return {f"members/{inputs.focus_geo}/notes.txt": f"{len(inputs.indicators)} rows\n".encode()}
+
+    result = publish_release(tmp_path, EDITION, now=T0, products={**PRODUCTS, "notes": notes}, **release_inputs(EDITION))
+    manifest = check_complete(result.path)
+    assert (result.path / "members" / "BE" / "notes.txt").read_text() == f"{len(release_inputs()['indicators'])} rows\n"
+    assert {"key_figures.json", "key_figures.md", "members/BE/notes.txt"} <= {f["path"] for f in manifest["files"]}
+
+    def broken(inputs):
+        raise ValueError("no fonts")
+
+    changed = release_inputs(EDITION, overrides={("ai_any_all_enterprises", "BE", EDITION - 1): (66.6, None, None)})
+    with pytest.raises(ReleaseError, match="product 'broken' failed: no fonts"):
+        publish_release(tmp_path, EDITION, now=T1, products={**PRODUCTS, "broken": broken}, **changed)
+    assert read_latest(tmp_path, EDITION) == result.path and list_versions(tmp_path, EDITION) == [result.version]

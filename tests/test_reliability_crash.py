@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pipeline import release, snapshots
+from pipeline import snapshots
+from pipeline import store as version_store
 from pipeline.errors import PipelineError, ReleaseError
 from pipeline.release import list_versions, publish_release, read_latest
 from pipeline.snapshots import RawStore, sync_dataset
@@ -176,7 +177,7 @@ def test_full_disk_during_a_publish_keeps_the_previous_release(failing, publishe
     edition_dir = data_dir / "releases" / str(EDITION)
     pointer = (edition_dir / "latest.json").read_bytes()
     before = fingerprint(edition_dir)
-    monkeypatch.setattr(release, "_save", _save_failing_at(release._save, failing))
+    monkeypatch.setattr(version_store, "save", _save_failing_at(version_store.save, failing))
     with pytest.raises(ReleaseError, match="could not write release .*No space left on device.*nothing was published"):
         publish_release(data_dir, EDITION, now=T1, **changed)
     assert (edition_dir / "latest.json").read_bytes() == pointer
@@ -190,7 +191,7 @@ def test_full_disk_while_replacing_latest_json_keeps_the_old_pointer_and_a_rerun
     edition_dir = tmp_path / "releases" / str(EDITION)
     pointer = (edition_dir / "latest.json").read_bytes()
     changed = release_inputs(EDITION, overrides={("ai_any_all_enterprises", "BE", EDITION - 1): (66.6, None, None)})
-    monkeypatch.setattr(release, "_save", _save_failing_at(release._save, ".tmp-latest-"))
+    monkeypatch.setattr(version_store, "save", _save_failing_at(version_store.save, ".tmp-latest-"))
     with pytest.raises(ReleaseError, match="complete but latest.json could not be updated.*No space left"):
         publish_release(tmp_path, EDITION, now=T1, **changed)
     assert (edition_dir / "latest.json").read_bytes() == pointer

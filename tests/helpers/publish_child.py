@@ -12,7 +12,7 @@ import multiprocessing
 import time
 from pathlib import Path
 
-from pipeline import release
+from pipeline import release, store
 from pipeline.errors import ReleaseError
 from tests.helpers.frames import release_inputs
 
@@ -20,7 +20,7 @@ from tests.helpers.frames import release_inputs
 def run(data_dir, edition: int, value: float, *, result_file=None, pause_after=None, marker=None,
         slow: float = 0.0, lock_timeout: float = 60.0) -> dict:
     """Publish with the headline's latest focus value set to `value`; pause for good after `pause_after` files."""
-    real_save = release._save
+    real_save = store.save
     written = 0
 
     def save(root, relative, data, rows=None):
@@ -33,7 +33,7 @@ def run(data_dir, edition: int, value: float, *, result_file=None, pause_after=N
             time.sleep(3600)  # the test kills us here
         return entry
 
-    release._save = save
+    store.save = save
     kwargs = release_inputs(edition, overrides={("ai_any_all_enterprises", "BE", edition - 1): (value, None, None)})
     try:
         result = release.publish_release(data_dir, edition, lock_timeout=lock_timeout, **kwargs)

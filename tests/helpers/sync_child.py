@@ -31,7 +31,7 @@ def sync(base_url: str, data_dir: str, code: str, last_update: str, *, read_time
                 time.sleep(0.01)
             return real_rename(src, dst)
 
-        snapshots.os.rename = rename
+        os.rename = rename  # the version store renames through the os module (a forked child: nothing else sees it)
     client = EurostatClient(base_url, read_timeout=read_timeout, retries=0)
     try:
         result = snapshots.sync_dataset(client, snapshots.RawStore(data_dir), code,
