@@ -100,6 +100,7 @@ class IndicatorSpec(BaseModel):
     reference_offset: int = Field(0, ge=-5, le=0, strict=True,
                                   description="the figure is about time_period + offset (e-commerce sales: -1)")
     title: Titles
+    short: Titles | None = Field(None, description="the item's name inside a sentence of its topic: 'text analysis'")
     target: Target | None = None
 
     @cached_property
