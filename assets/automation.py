@@ -47,7 +47,7 @@ EDITION_ASSETS = [AssetKey("rankings"), AssetKey("indicators"), AssetKey("releas
 overview_edition_job = define_asset_job(
     "overview_edition",
     selection=AssetSelection.all(),
-    description="Every asset of one edition: catalogue, raw snapshots, observations, rankings, indicators, release.",
+    description="Every asset of one edition: catalogue, raw snapshots, observations, series, rankings, indicators, release.",
 )
 
 

@@ -140,7 +140,7 @@ def run(args) -> int:
     prepare_instance(home, data_dir)
     version = materialize(edition, data_dir=data_dir, home=home, base_url=base_url, source="eurostat",
                           focus_geo=focus, force=args.force, debug=args.debug, out=args.out)
-    summary(version, edition, args.out)
+    summary(version, edition, args.out, focus)
     return 0
 
 
@@ -162,7 +162,7 @@ def demo(args) -> int:
               f"data in {data_dir}, Dagster instance {home}", file=args.out, flush=True)
         version = materialize(edition, data_dir=data_dir, home=home, base_url=server.base_url, source="sample",
                               focus_geo=focus, force=False, debug=args.debug, out=args.out)
-    summary(version, edition, args.out)
+    summary(version, edition, args.out, focus)
     return 0
 
 

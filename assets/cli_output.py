@@ -172,15 +172,17 @@ class _PipelineLogHandler(logging.Handler):
 
 
 
-def summary(version: Path, edition: int, out: TextIO = sys.stdout) -> None:
-    """Where the release is, and its English key figures: what a user looks at first."""
+def summary(version: Path, edition: int, out: TextIO = sys.stdout, focus: str = "BE") -> None:
+    """Where the release is, and the focus member's English key figures: what a user looks at first."""
     import json
 
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
     print(f"\nrelease {edition}: {version}", file=out)
     if manifest.get("note"):
         print(f"note: {manifest['note']}", file=out)
-    figures = json.loads((version / "key_figures.json").read_text(encoding="utf-8"))
+    member = version / "members" / focus
+    print(f"{focus}'s products (and every other member's, beside them): {member}", file=out)
+    figures = json.loads((member / "key_figures.json").read_text(encoding="utf-8"))
     if figures.get("sample_label"):
         print(figures["sample_label"]["en"], file=out)
     for figure in figures["key_figures"]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from dagster import MetadataValue
+from dagster import MetadataValue, TableColumn, TableSchema
+
+from schemas.tables import columns
 
 
 def markdown_table(df: pd.DataFrame, max_rows: int = 10) -> MetadataValue:
@@ -17,3 +19,9 @@ def markdown_table(df: pd.DataFrame, max_rows: int = 10) -> MetadataValue:
     if len(df) > max_rows:
         lines.append(f"\n{len(df) - max_rows:,} more rows")
     return MetadataValue.md("\n".join(lines))
+
+
+def column_schema(model) -> TableSchema:
+    """The contract's columns (schemas/tables.py) as the table schema the Dagster UI shows."""
+    return TableSchema(columns=[TableColumn(name, dtype, description=description)
+                                for name, dtype, _, description in columns(model)])

@@ -5,6 +5,7 @@ partition key. The maths is in `pipeline.indicators`, the publishing in `pipelin
 """
 
 import base64
+import functools
 
 import pandas as pd
 from dagster import (
@@ -22,7 +23,7 @@ from dagster import (
 )
 
 from assets.ingest import OWNERS, observations_key
-from assets.metadata import markdown_table
+from assets.metadata import column_schema, markdown_table
 from assets.resources import OverviewSettings, PipelineStore
 from pipeline.datasets import DATASETS
 from pipeline.catalogue import Catalogue
@@ -38,6 +39,12 @@ from pipeline.indicators import (
     ranking_universe_problems,
 )
 from pipeline.series import resolve_catalogue, series_observations
+from pipeline.comparisons import peer_comparisons
+from pipeline.countries import country_name
+from pipeline.geo import EU27
+from pipeline.peers import load_peer_groups
+from schemas.tables import Indicators, Rankings
+from pipeline.products import members as members_product
 from pipeline.release import presentation_from_catalogue, publish_release
 from schemas.indicators import validate_indicators, validate_rankings
 
@@ -77,6 +84,29 @@ def _check(name: str, problems: pd.DataFrame | list, *, passed: str, blocking_se
     owners=OWNERS,
     partitions_def=editions,
     ins=OBSERVATION_INS,
+    description=(
+        "The series table of the edition: every catalogue entry resolved against the observations, one row per "
+        "entry, code version, geo and period it reports (built once, read by rankings and indicators). A code "
+        "Eurostat does not serve at all stops here, naming the entry and the codes that exist."
+    ),
+)
+def series(context: AssetExecutionContext, overview: OverviewSettings, **observation_inputs) -> Output:
+    edition = _edition(context)
+    observations = _observations(observation_inputs)
+    try:
+        catalogue = overview.catalogue()
+        resolve_catalogue(catalogue, observations)
+        long = series_observations(catalogue, observations, edition)
+    except PipelineError as err:
+        raise Failure(description=str(err)) from err
+    return Output(long, metadata={"rows": len(long), "entries": int(long["indicator_id"].nunique())})
+
+
+@asset(
+    group_name="indicators",
+    owners=OWNERS,
+    partitions_def=editions,
+    ins={"series": AssetIn()},
     check_specs=[
         AssetCheckSpec("ranking_universe_is_eu27", asset="rankings", blocking=True,
                        description="Only the 27 member states are ranked; no aggregate or non-member slipped in."),
@@ -88,31 +118,38 @@ def _check(name: str, problems: pd.DataFrame | list, *, passed: str, blocking_se
         "the lowest rank); confidential or missing members are left out and counted."
     ),
 )
-def rankings(context: AssetExecutionContext, overview: OverviewSettings, **observation_inputs):
+def rankings(context: AssetExecutionContext, overview: OverviewSettings, series: pd.DataFrame):
     edition = _edition(context)
-    observations = _observations(observation_inputs)
     try:
         catalogue = overview.catalogue()
-        resolve_catalogue(catalogue, observations)
-        long = series_observations(catalogue, observations, edition)
-        table = validate_rankings(compute_rankings(catalogue, observations, edition, overview.focus_geo, long=long))
+        table = validate_rankings(compute_rankings(catalogue, {}, edition, overview.focus_geo, long=series))
     except PipelineError as err:
         raise Failure(description=str(err)) from err
-    yield Output(table, metadata={"rows": len(table), "indicators": int(table["indicator_id"].nunique())})
+    yield Output(table, metadata={"rows": len(table), "indicators": int(table["indicator_id"].nunique()),
+                                  "dagster/column_schema": column_schema(Rankings)})
     yield _check("ranking_universe_is_eu27", ranking_universe_problems(table),
                  passed="every ranked geo is one of the 27 members")
     yield _check("percentages_within_0_100", percent_out_of_range(table), passed="all percentages within 0-100")
 
 
-def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int) -> pd.DataFrame:
-    """The focus country's headline figures of an edition: value, EU27, rank."""
+def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int, geo: str) -> pd.DataFrame:
+    """One member's headline figures of an edition: value, EU27, rank, and its place among its neighbours."""
     periods = {spec.id: catalogue.reporting_period(spec, edition) for spec in catalogue.headline}
-    rows = table[table["indicator_id"].isin(list(periods))]
+    rows = table[(table["geo"] == geo) & table["indicator_id"].isin(list(periods))]
     rows = rows[rows["time_period"] == rows["indicator_id"].map(periods)]
+    peers = load_peer_groups().neighbours[geo]
+    place = peer_comparisons(table[table["geo"].isin((geo, *peers))], catalogue.select(list(periods)),
+                             load_peer_groups(), edition)
+    place = place[(place["geo"] == geo) & (place["group"] == "neighbours")].set_index("indicator_id")
     shown = rows[["indicator_id", "time_period", "value", "obs_status", "eu_value", "rank", "n_ranked",
                   "missing_reason"]].copy()
     shown["value"] = shown["value"].round(2)
     shown["eu_value"] = shown["eu_value"].round(2)
+    shown["neighbours"] = [
+        "" if i not in place.index else
+        (f"{int(place.at[i, 'place'])} of {int(place.at[i, 'n_placed'])}: " if not pd.isna(place.at[i, "place"]) else "")
+        + ", ".join(f"{g} {'' if v is None else round(v, 2)}" for g, v in zip(place.at[i, "peers"], place.at[i, "peer_values"]))
+        for i in shown["indicator_id"]]
     return shown
 
 
@@ -120,10 +157,11 @@ def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int) ->
     group_name="indicators",
     owners=OWNERS,
     partitions_def=editions,
-    ins={"rankings": AssetIn(), **OBSERVATION_INS},
+    ins={"series": AssetIn(), "rankings": AssetIn(), **OBSERVATION_INS},
     check_specs=[
         AssetCheckSpec("headline_values_present", asset="indicators", blocking=True,
-                       description="The focus country has a value for every headline indicator of the edition."),
+                       description="The focus member (FOCUS_GEO) has a value for every headline indicator Eurostat "
+                                   "surveys in the edition's period."),
         AssetCheckSpec("percentages_within_0_100", asset="indicators", blocking=True,
                        description="Focus values, EU values and changes stay within 0-100 where a percentage."),
         AssetCheckSpec("plausible_change", asset="indicators", blocking=False,
@@ -137,34 +175,38 @@ def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int) ->
                                    "catalogue does not assign to a code."),
     ],
     description=(
-        "The focus country's figure per catalogue indicator and period: value and flags, EU27 value, "
-        "difference from the EU, previous period and change, rank among the 27."
+        "Every member's figure per catalogue indicator and period (all 27): value and flags, EU27 value, "
+        "difference from the EU, previous comparable period and change, rank among the 27, and the distance "
+        "to the 2030 targets. Metadata: each member's headline table (FOCUS_GEO first), coverage, missing figures."
     ),
 )
-def indicators(context: AssetExecutionContext, overview: OverviewSettings, rankings: pd.DataFrame,
-               **observation_inputs):
+def indicators(context: AssetExecutionContext, overview: OverviewSettings, series: pd.DataFrame,
+               rankings: pd.DataFrame, **observation_inputs):
     edition = _edition(context)
     observations = _observations(observation_inputs)
+    focus = overview.focus_geo
     try:
         catalogue = overview.catalogue()
-        long = series_observations(catalogue, observations, edition)
-        table = validate_indicators(
-            compute_indicators(catalogue, observations, edition, overview.focus_geo, rankings=rankings, long=long)
-        )
+        table = validate_indicators(compute_indicators(catalogue, observations, edition, focus, rankings=rankings,
+                                                       long=series, members=sorted(EU27)))
         coverage = compute_coverage(catalogue, observations)
     except PipelineError as err:
         raise Failure(description=str(err)) from err
-    missing = missing_figures(table, catalogue, edition)
+    missing = missing_figures(table, catalogue, edition, focus)
     surprises = coverage[coverage["status"] != "ok"]
+    # Every member's headline table, the focus member first: any ministry reads its own in the UI.
+    members = [focus] + sorted(EU27 - {focus})
     yield Output(table, metadata={
         "rows": len(table),
-        "focus_geo": overview.focus_geo,
-        "headline figures": markdown_table(headline_figures(table, catalogue, edition), max_rows=50),
+        "focus_geo": focus,
+        "dagster/column_schema": column_schema(Indicators),
+        **{f"headline figures {geo} ({country_name(geo, 'en')})":
+           markdown_table(headline_figures(table, catalogue, edition, geo), max_rows=50) for geo in members},
         "coverage": markdown_table(coverage.drop(columns=["first", "last"]), max_rows=200),
         "missing figures": markdown_table(missing, max_rows=100),
     })
-    yield _check("headline_values_present", missing_headline_values(table, catalogue, edition),
-                 passed=f"{overview.focus_geo} has a value for every headline indicator")
+    yield _check("headline_values_present", missing_headline_values(table, catalogue, edition, focus),
+                 passed=f"{focus} has a value for every headline indicator")
     yield _check("figures_missing", missing, passed="every figure of the edition has a value",
                  blocking_severity=AssetCheckSeverity.WARN)
     yield _check("series_versions_known", surprises[["indicator_id", "version", "series", "periods", "status"]],
@@ -213,13 +255,15 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
             indicators=indicators, rankings=rankings, observations=observations,
             inputs=_inputs(observations), focus_geo=overview.focus_geo,
             catalogue_hash=catalogue.sha256, presentation=presentation_from_catalogue(catalogue, edition),
-            source=store.source, coverage=coverage,
-            missing=missing_figures(indicators, catalogue, edition),
+            source=store.source, coverage=coverage, catalogue=catalogue,
+            products={"members": functools.partial(members_product, png=overview.chart_png)},
+            missing=missing_figures(indicators, catalogue, edition, overview.focus_geo),
         )
     except PipelineError as err:
         raise Failure(description=str(err)) from err
     context.log.info(result.message)
-    charts = sorted((result.path / "charts").glob("*.png"))
+    focus = overview.focus_geo
+    charts = sorted((result.path / "members" / focus / "charts" / "en").glob("*_ranking.png"))
     metadata = {
         "version": result.version,
         "published": result.published,
@@ -227,7 +271,8 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
         "path": MetadataValue.path(str(result.path)),
         "source": store.source,
         "revisions": int(result.revisions.get("count", 0)),
-        "key figures": markdown_table(headline_figures(indicators, catalogue, edition), max_rows=50),
+        f"key figures {focus}": markdown_table(headline_figures(indicators, catalogue, edition, focus), max_rows=50),
+        "members": MetadataValue.path(str(result.path / "members")),
     }
     if charts:
         png = base64.b64encode(charts[0].read_bytes()).decode("ascii")

@@ -63,6 +63,8 @@ class OverviewSettings(ConfigurableResource):
     focus_geo: str = Field(default=DEFAULT_FOCUS_GEO, description="FOCUS_GEO: the EU member shown first")
     catalogue_path: str = Field(default="", description=f"PIPELINE_CATALOGUE: the indicator catalogue; "
                                                         f"empty = the packaged {DEFAULT_PATH.name}")
+    chart_png: bool = Field(default=True, description="draw PNG beside the SVG charts (the PNG are what costs: "
+                                                      "the tests of the asset graph switch them off)")
 
     def catalogue(self) -> Catalogue:
         """The indicator catalogue, validated on first use (a CatalogueError names the entry and field)."""

@@ -28,7 +28,7 @@ def _measure(members: int, mirror: Path) -> dict:
     from pipeline.eurostat import read_observations
     from pipeline.geo import EU27
     from pipeline.indicators import compute_indicators, compute_rankings
-    from pipeline.member_products import ProductInputs, render_members
+    from pipeline.member_products import MemberInputs, render_members
     from pipeline.peers import load_peer_groups
     from pipeline.release import presentation_from_catalogue
     from pipeline.series import series_observations
@@ -47,7 +47,7 @@ def _measure(members: int, mirror: Path) -> dict:
     shown = presentation_from_catalogue(catalogue, 2026)
     sources = {code: {"eurostat_last_update": df.attrs.get("eurostat_last_update"), "retrieved_at": "2026-12-01"}
                for code, df in observations.items()}
-    inputs = ProductInputs(table, comparisons, catalogue, peers, 2026, tuple(shown.headline_ids),
+    inputs = MemberInputs(table, comparisons, catalogue, peers, 2026, tuple(shown.headline_ids),
                            shown.reporting_periods, sources, True)
     start = time.perf_counter()
     files, timing = render_members(inputs, geos)

@@ -81,14 +81,13 @@ def _frame_digest(df: pd.DataFrame, sort_by: list[str]) -> str:
 
 def content_hash(
     *, indicators: pd.DataFrame, rankings: pd.DataFrame, observations: Mapping[str, pd.DataFrame],
-    provenance: Mapping[str, Mapping], focus_geo: str, catalogue_hash: str, presentation,
-    source: str, edition: int,
+    provenance: Mapping[str, Mapping], catalogue_hash: str, presentation, source: str, edition: int,
 ) -> str:
-    """The identity of a release's figures: same data -> same hash, whenever and however it was computed."""
+    """The identity of a release's figures: same data -> same hash, whenever and however it was computed,
+    and whatever FOCUS_GEO says (a release serves all 27 members alike)."""
     parts = {
         "edition": edition,
         "pipeline_version": pipeline.__version__,
-        "focus_geo": focus_geo,
         "catalogue_hash": catalogue_hash,
         "source": source,
         "inputs": {code: info["sha256"] for code, info in provenance.items()},

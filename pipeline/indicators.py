@@ -9,35 +9,17 @@ import pandas as pd
 
 from pipeline.catalogue import Catalogue, IndicatorSpec
 from pipeline.coverage import figure_gaps
-from pipeline.datasets import DATASETS
 from pipeline.geo import EU27, EU27_AGGREGATE
 from pipeline.series import series_observations
-from pipeline.units import percent_mask
+from pipeline.targets import distance_to_target
+from pipeline.units import percent_mask, units_of
+from schemas.tables import Indicators, Rankings, dtypes
 
-RANKING_COLUMNS = (
-    "indicator_id", "dataset", "series_key", "time_period", "geo", "value", "obs_status",
-    "conf_status", "rank", "n_ranked", "eu_value", "is_focus",
-)
-INDICATOR_COLUMNS = (
-    "indicator_id", "title_en", "title_nl", "title_fr", "topic", "dataset", "series_key", "geo",
-    "time_period", "value", "obs_status", "conf_status", "unit", "eu_value", "diff_eu",
-    "prev_time_period", "prev_value", "change", "rank", "n_ranked", "eurostat_last_update",
-    "series_version", "reference_period", "missing_reason", "comparability_note",
-)
-_TEXT = "object"
-RANKING_DTYPES = {
-    "indicator_id": _TEXT, "dataset": _TEXT, "series_key": _TEXT, "time_period": "int64",
-    "geo": _TEXT, "value": "float64", "obs_status": _TEXT, "conf_status": _TEXT, "rank": "Int64",
-    "n_ranked": "Int64", "eu_value": "float64", "is_focus": "bool",
-}
-INDICATOR_DTYPES = {
-    "indicator_id": _TEXT, "title_en": _TEXT, "title_nl": _TEXT, "title_fr": _TEXT, "topic": _TEXT,
-    "dataset": _TEXT, "series_key": _TEXT, "geo": _TEXT, "time_period": "int64", "value": "float64",
-    "obs_status": _TEXT, "conf_status": _TEXT, "unit": _TEXT, "eu_value": "float64",
-    "diff_eu": "float64", "prev_time_period": "Int64", "prev_value": "float64", "change": "float64",
-    "rank": "Int64", "n_ranked": "Int64", "eurostat_last_update": _TEXT,
-    "series_version": _TEXT, "reference_period": "Int64", "missing_reason": _TEXT, "comparability_note": _TEXT,
-}
+# The contract is schemas/tables.py: column order and dtypes come from there.
+RANKING_DTYPES = dtypes(Rankings)
+INDICATOR_DTYPES = dtypes(Indicators)
+RANKING_COLUMNS = tuple(RANKING_DTYPES)
+INDICATOR_COLUMNS = tuple(INDICATOR_DTYPES)
 
 
 def series_key(spec: IndicatorSpec, geo: str, period: int | None = None) -> str:
@@ -190,7 +172,7 @@ def compute_indicators(
     reasons = {(g.indicator_id, g.geo, int(g.time_period)): g.reason for g in gaps.itertuples()}
     table["missing_reason"] = [reasons.get((i, g, int(p))) for i, g, p in
                                zip(table["indicator_id"], table["geo"], table["time_period"])]
-    return _typed(table, INDICATOR_DTYPES)
+    return _typed(distance_to_target(table, catalogue), INDICATOR_DTYPES)
 
 
 # --- Pure checks for the Dagster asset checks: an empty result means OK. ---
@@ -266,15 +248,6 @@ def ranking_universe_problems(rankings: pd.DataFrame) -> list[str]:
         problems.append(f"rankings: n_ranked differs from the rows ranked, or no rank 1, for "
                         f"{wrong.reset_index()[keys].head(5).to_dict('records')}")
     return problems
-
-
-def units_of(table: pd.DataFrame) -> pd.Series:
-    """The unit of each row: the `unit` column, or read from the series key (rankings)."""
-    if "unit" in table.columns:
-        return table["unit"].astype(str)
-    # Rankings carry no unit column: the unit sits at the dataset's unit position in the key.
-    position = table["dataset"].map(lambda ds: DATASETS[ds].dimensions.index("unit"))
-    return pd.Series([k.split(".")[p] for k, p in zip(table["series_key"], position)], index=table.index)
 
 
 def percent_out_of_range(table: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,7 @@ over time, and per Digital Decade target the trajectory to 2030. SVG (editable t
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -15,6 +15,7 @@ from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS, format_number
 from pipeline.svg_charts import flag_notes, ranking_svg, series_svg, to_png
 from pipeline.units import is_percent
 
+KINDS = ("ranking", "series", "trajectory")
 UNIT_LABEL = {
     "PC_ENT": {"en": "% of enterprises", "nl": "% van de ondernemingen", "fr": "% des entreprises"},
     "PC_IND": {"en": "% of individuals", "nl": "% van de personen", "fr": "% des personnes"},
@@ -74,9 +75,10 @@ def _notes(spec: IndicatorSpec, lang: str, flags, missing, sources, is_sample, e
 
 def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
                   neighbours: tuple[str, ...], sources: Mapping[str, Mapping], is_sample: bool,
-                  dpi: float = 96, png: bool = True) -> dict[str, bytes]:
-    """`<lang>/<name>.svg` (and `.png` unless `png` is false) -> bytes, for every topic (ranking, series)
-    and every target (trajectory)."""
+                  dpi: float = 96, png: Iterable[str] = KINDS) -> dict[str, bytes]:
+    """`<lang>/<name>.svg` -> bytes for every topic (ranking, series) and target (trajectory), and `.png`
+    for the kinds in `png`."""
+    png = frozenset(png)
     out: dict[str, bytes] = {}
     by_id = {i: rows for i, rows in indicators.groupby("indicator_id", sort=False)}
     name = country_name(geo, lang)
@@ -104,7 +106,7 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         title = f"{spec.title[lang]} - {RANKED[lang].format(period=period)}"
         svg = ranking_svg(bars, title=title, unit_label=unit, percent=is_percent(spec.unit), lang=lang, fmt=fmt,
                           notes=_notes(spec, lang, shown["obs_status"], missing, sources, is_sample, direction))
-        out.update(_both(f"{lang}/{_name(topic)}_ranking", svg, dpi, png))
+        out.update(_both(f"{lang}/{_name(topic)}_ranking", svg, dpi, "ranking" in png))
 
         mine = rows[rows["geo"] == geo].sort_values("time_period")
         periods = [int(p) for p in mine["time_period"]]
@@ -121,7 +123,7 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         svg = series_svg(lines, periods, title=f"{spec.title[lang]} - {OVER_TIME[lang].format(name=name)}",
                          unit_label=unit, percent=is_percent(spec.unit), lang=lang, fmt=fmt,
                          notes=_notes(spec, lang, mine["obs_status"], [], sources, is_sample, extra))
-        out.update(_both(f"{lang}/{_name(topic)}_series", svg, dpi, png))
+        out.update(_both(f"{lang}/{_name(topic)}_series", svg, dpi, "series" in png))
 
     for spec in (s for s in catalogue.indicators if s.target is not None):
         rows = by_id.get(spec.id)
@@ -138,7 +140,7 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                          unit_label=_unit_label(spec.unit, lang), percent=True, lang=lang, fmt=fmt,
                          target=(spec.target.year, goal, TARGET[lang].format(value=fmt(goal))),
                          notes=_notes(spec, lang, mine["obs_status"], [], sources, is_sample, [spec.target.source]))
-        out.update(_both(f"{lang}/{_name(spec.id)}_trajectory", svg, dpi, png))
+        out.update(_both(f"{lang}/{_name(spec.id)}_trajectory", svg, dpi, "trajectory" in png))
     return out
 
 

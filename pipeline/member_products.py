@@ -1,9 +1,11 @@
-"""Every member's products of a release: key figures (one file per language + JSON) and charts.
+"""Every member's products of a release: key figures (one file per language + JSON), charts and the
+overview document per language.
 
 Shared work (the all-member indicators, distance to target, peer comparisons) is done once by
 the caller; only the per-member rendering runs here, spread over the machine's cores. Files are
 keyed by their path inside the version folder: `members/<GEO>/key_figures.<lang>.md`,
-`members/<GEO>/key_figures.json`, `members/<GEO>/charts/<lang>/<chart>.svg|png`.
+`members/<GEO>/key_figures.json`, `members/<GEO>/charts/<lang>/<chart>.svg|png`,
+`members/<GEO>/overview.<lang>.html`.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from pipeline.catalogue import Catalogue
 from pipeline.key_figures import LANGUAGES
 from pipeline.member_charts import member_charts
 from pipeline.member_figures import member_key_figures
+from pipeline.overview_document import overview_html
 from pipeline.peers import PeerGroups
 
 
 @dataclass(frozen=True)
-class ProductInputs:
+class MemberInputs:
     """What every member's products are made from (picklable: sent once to each worker)."""
 
     indicators: pd.DataFrame
@@ -39,14 +42,24 @@ class ProductInputs:
     sources: Mapping[str, Mapping[str, Any]]
     is_sample: bool
     chart_languages: tuple[str, ...] = LANGUAGES
+    # Rasterising is the cost (about 65 ms a chart): PNG for the English ranking and target charts
+    # only, SVG (the editable master) for every chart in every language. See benchmarks/README.md.
     png_languages: tuple[str, ...] = ("en",)
+    png_kinds: tuple[str, ...] = ("ranking", "trajectory")
 
 
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8")
 
 
-def member_files(inputs: ProductInputs, geo: str) -> tuple[dict[str, bytes], dict[str, float]]:
+# What the charts, paragraphs and documents read: a narrow table makes every row selection cheap.
+NARROW = ("indicator_id", "geo", "time_period", "reference_period", "value", "obs_status", "conf_status",
+          "eu_value", "rank", "n_ranked", "change", "series_version", "missing_reason", "comparability_note",
+          "target_value", "target_year", "gap_to_target", "required_yearly_change", "recent_yearly_change",
+          "on_track")
+
+
+def member_files(inputs: MemberInputs, geo: str) -> tuple[dict[str, bytes], dict[str, float]]:
     """One member's files and the seconds each product took."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
@@ -58,20 +71,26 @@ def member_files(inputs: ProductInputs, geo: str) -> tuple[dict[str, bytes], dic
     files[f"members/{geo}/key_figures.json"] = _json(data)
     seconds["key_figures"] = time.perf_counter() - start
     start = time.perf_counter()
+    narrow = inputs.indicators.loc[:, list(NARROW)]
     for lang in inputs.chart_languages:
-        charts = member_charts(inputs.indicators, inputs.catalogue, edition=inputs.edition, geo=geo, lang=lang,
+        charts = member_charts(narrow, inputs.catalogue, edition=inputs.edition, geo=geo, lang=lang,
                                neighbours=inputs.peers.neighbours[geo], sources=inputs.sources,
-                               is_sample=inputs.is_sample, png=lang in inputs.png_languages)
+                               is_sample=inputs.is_sample,
+                               png=inputs.png_kinds if lang in inputs.png_languages else ())
         # SVG is the master in every language; PNG only where asked (its rasterising is the cost)
         files.update({f"members/{geo}/charts/{name}": blob for name, blob in charts.items()})
-    seconds["charts"] = time.perf_counter() - start
+        files[f"members/{geo}/overview.{lang}.html"] = overview_html(
+            narrow, inputs.catalogue, edition=inputs.edition, geo=geo, lang=lang,
+            neighbours=inputs.peers.neighbours[geo], charts=charts, sources=inputs.sources,
+            is_sample=inputs.is_sample).encode("utf-8")
+    seconds["charts_and_documents"] = time.perf_counter() - start
     return files, seconds
 
 
-_SHARED: ProductInputs | None = None
+_SHARED: MemberInputs | None = None
 
 
-def _init(inputs: ProductInputs) -> None:
+def _init(inputs: MemberInputs) -> None:
     global _SHARED
     _SHARED = inputs
 
@@ -80,7 +99,7 @@ def _one(geo: str):
     return geo, *member_files(_SHARED, geo)
 
 
-def render_members(inputs: ProductInputs, geos: Iterable[str], workers: int | None = None
+def render_members(inputs: MemberInputs, geos: Iterable[str], workers: int | None = None
                    ) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Every member's files, rendered on `workers` processes (default: the machine's cores), and the
     seconds per member and product."""

@@ -1,4 +1,4 @@
-"""Products: what a release carries beside its tables (key figures, charts, and the documents to come).
+"""Products: what a release carries beside its tables (every member's key figures, charts and documents).
 
 A product is a function of the release's typed tables and presentation that returns files
 (relative path -> bytes). The release stores whatever it is handed and knows no product: adding
@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pipeline.content import plain
 from pipeline.errors import ReleaseError
-from pipeline.store import json_bytes
 
 
 @dataclass(frozen=True)
@@ -37,38 +35,41 @@ class ProductInputs:
     focus_geo: str
     source: str  # "eurostat" or "sample"
     sources: Mapping[str, Mapping]  # per dataset: its provenance (url, eurostat_last_update, ...)
+    catalogue: object | None = None  # pipeline.catalogue.Catalogue: titles, targets, topics
 
 
 Files = dict[str, bytes]
 
 
-def key_figures(inputs: ProductInputs) -> Files:
-    """key_figures.md and key_figures.json: the headline sentences in nl, fr and en."""
-    from pipeline.key_figures import render_key_figures
+def members(inputs: ProductInputs, *, png: bool = True) -> Files:
+    """members/<GEO>/...: every member's key figures (nl, fr, en and JSON), charts and overview documents
+    (`png` false: SVG charts only)."""
+    from pipeline.comparisons import peer_comparisons
+    from pipeline.geo import EU27
+    from pipeline.member_products import MemberInputs, render_members
+    from pipeline.peers import load_peer_groups
 
+    if inputs.catalogue is None:
+        raise ReleaseError("the members product needs the indicator catalogue")
+    # The typed release tables hold pandas' nullable text; the renderers read plain None.
+    table = inputs.indicators.astype({c: object for c in inputs.indicators.columns
+                                      if str(inputs.indicators[c].dtype) in ("category", "string")})
+    table = table.where(table.notna(), None) if len(table) else table
+    for column in ("value", "eu_value", "diff_eu", "prev_value", "change", "target_value", "gap_to_target",
+                   "required_yearly_change", "recent_yearly_change", "projected_value"):
+        table[column] = table[column].astype("float64")
+    peers = load_peer_groups()
     shown = inputs.presentation
-    markdown, data = render_key_figures(
-        inputs.indicators, edition=inputs.edition, focus_geo=inputs.focus_geo, headline_ids=shown.headline_ids,
-        reporting_periods=shown.reporting_periods, is_sample=inputs.source == "sample",
-    )
-    return {"key_figures.md": markdown.encode("utf-8"), "key_figures.json": json_bytes(data, default=plain)}
+    files, _ = render_members(MemberInputs(
+        indicators=table, comparisons=peer_comparisons(table, inputs.catalogue, peers, inputs.edition),
+        catalogue=inputs.catalogue, peers=peers, edition=inputs.edition, headline_ids=tuple(shown.headline_ids),
+        reporting_periods=shown.reporting_periods, sources=inputs.sources, is_sample=inputs.source == "sample",
+        **({} if png else {"png_languages": ()}),
+    ), sorted(EU27))
+    return files
 
 
-def charts(inputs: ProductInputs) -> Files:
-    """charts/<topic>.png: per topic, the focus member among the 27."""
-    # Imported here: report builds that only read releases should not pay for matplotlib.
-    from pipeline.charts import render_topic_charts
-
-    shown = inputs.presentation
-    pngs = render_topic_charts(
-        inputs.indicators, inputs.rankings, topics=shown.topics, headline_ids=shown.headline_ids,
-        focus_geo=inputs.focus_geo, edition=inputs.edition, sources=inputs.sources,
-        reporting_periods=shown.reporting_periods,
-    )
-    return {f"charts/{name}": png for name, png in sorted(pngs.items())}
-
-
-PRODUCTS: dict[str, Callable[[ProductInputs], Files]] = {"key_figures": key_figures, "charts": charts}
+PRODUCTS: dict[str, Callable[[ProductInputs], Files]] = {"members": members}
 
 
 def render_products(inputs: ProductInputs, products: Mapping[str, Callable[[ProductInputs], Files]] = PRODUCTS,

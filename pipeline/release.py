@@ -31,6 +31,7 @@ from pipeline.errors import ReleaseError
 from pipeline.indicators import INDICATOR_COLUMNS, RANKING_COLUMNS
 from pipeline.products import PRODUCTS, Presentation, ProductInputs, render_products
 from pipeline.revisions import REVISION_COLUMNS, figures, revisions
+from schemas.tables import Indicators, Rankings, code_columns, dtypes
 
 __all__ = [
     "INDICATOR_COLUMNS", "RANKING_COLUMNS", "REVISION_COLUMNS", "Presentation", "PublishResult", "edition_dir",
@@ -43,9 +44,6 @@ SOURCES = {"eurostat": "Eurostat figures", "sample": "synthetic sample data, not
 LATEST = "latest.json"
 LOCK = ".lock"
 VERSION_PATTERN = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")
-_CODE_COLUMNS = ("indicator_id", "topic", "dataset", "geo", "obs_status", "conf_status", "unit")
-_INT_COLUMNS = {"time_period": "int64", "prev_time_period": "Int64", "reference_period": "Int64", "rank": "Int64", "n_ranked": "Int64"}
-_FLOAT_COLUMNS = ("value", "eu_value", "diff_eu", "prev_value", "change")
 
 
 @dataclass(frozen=True)
@@ -147,30 +145,29 @@ def _unpointed_newest(folder: Path, latest: tuple[str, dict] | None) -> tuple[st
 # ------------------------------------------------------------------------------------------- load
 
 
-def _typed(table: pd.DataFrame, columns: tuple[str, ...], name: str) -> pd.DataFrame:
-    """The contract columns in contract order and dtypes; extra columns are not part of a release."""
+def _typed(table: pd.DataFrame, model, name: str) -> pd.DataFrame:
+    """The contract's columns (schemas/tables.py) in its order and dtypes; code columns become Parquet
+    dictionaries, other text `string`; extra columns are not part of a release."""
     if not isinstance(table, pd.DataFrame):
         raise ReleaseError(f"{name}: expected a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
+    types, codes = dtypes(model), code_columns(model)
+    missing = [c for c in types if c not in table.columns]
     if missing:
-        raise ReleaseError(f"{name}: missing column(s) {missing}; the release contract needs {list(columns)}")
-    out = table.loc[:, list(columns)].reset_index(drop=True).copy()
-    for col in columns:
+        raise ReleaseError(f"{name}: missing column(s) {missing}; the release contract needs {list(types)}")
+    out = table.loc[:, list(types)].reset_index(drop=True).copy()
+    for col, target in types.items():
         try:
-            if col in _INT_COLUMNS:
-                out[col] = pd.to_numeric(out[col]).astype(_INT_COLUMNS[col])
-            elif col in _FLOAT_COLUMNS:
-                out[col] = pd.to_numeric(out[col]).astype("float64")
-            elif col == "is_focus":
-                out[col] = out[col].astype(bool)
+            if target in ("int64", "Int64", "float64"):
+                out[col] = pd.to_numeric(out[col]).astype(target)
+            elif target in ("bool", "boolean"):
+                out[col] = out[col].astype(target)
             else:
                 text = out[col].astype("object").where(out[col].notna(), None)
                 text = text.map(lambda v: None if v is None or str(v) == "" else str(v))
-                out[col] = text.astype("category") if col in _CODE_COLUMNS else text.astype("string")
+                out[col] = text.astype("category") if col in codes else text.astype("string")
         except (TypeError, ValueError) as exc:
             bad = out[col][pd.to_numeric(out[col], errors="coerce").isna() & out[col].notna()]
             where = f" (row {bad.index[0]}: {bad.iloc[0]!r})" if len(bad) else ""
-            target = _INT_COLUMNS.get(col) or ("float64" if col in _FLOAT_COLUMNS else "bool" if col == "is_focus" else "text")
             raise ReleaseError(f"{name}: column {col!r} cannot be stored as {target}{where}: {exc}") from None
     return out
 
@@ -276,6 +273,7 @@ def publish_release(
     coverage: pd.DataFrame | None = None,
     missing: pd.DataFrame | None = None,
     products: Mapping[str, Any] = PRODUCTS,
+    catalogue: Any = None,
     now: datetime | None = None,
     lock_timeout: float = 60.0,
 ) -> PublishResult:
@@ -285,15 +283,16 @@ def publish_release(
     if source not in SOURCES:
         raise ReleaseError(f"source must be one of {sorted(SOURCES)}, not {source!r}")
     tables = {
-        "indicators": _typed(indicators, INDICATOR_COLUMNS, "indicators"),
-        "rankings": _typed(rankings, RANKING_COLUMNS, "rankings"),
+        "indicators": _typed(indicators, Indicators, "indicators"),
+        # Releases serve all 27 members: is_focus never depends on FOCUS_GEO (kept false, see the README).
+        "rankings": _typed(rankings.assign(is_focus=False), Rankings, "rankings"),
     }
     observations = {validate_dataset_code(code): df for code, df in observations.items()}
     provenance = _provenance(inputs, observations)
     shown = _presentation(presentation)
     digest = content_hash(
         indicators=tables["indicators"], rankings=tables["rankings"], observations=observations,
-        provenance=provenance, focus_geo=focus_geo, catalogue_hash=catalogue_hash, presentation=shown,
+        provenance=provenance, catalogue_hash=catalogue_hash, presentation=shown,
         source=source, edition=edition,
     )
     folder = edition_dir(data_dir, edition)
@@ -317,9 +316,9 @@ def publish_release(
         sources = {code: info | ({"source": "sample"} if source == "sample" else {})
                    for code, info in provenance.items()}
         made = render_products(ProductInputs(edition, tables["indicators"], tables["rankings"], shown, focus_geo,
-                                             source, sources), products)
+                                             source, sources, catalogue), products)
         meta = {"edition": edition, "version": version, "pipeline_version": pipeline.__version__,
-                "catalogue_hash": catalogue_hash, "focus_geo": focus_geo, "source": source}
+                "catalogue_hash": catalogue_hash, "source": source}
 
         # save: everything into a work folder, then one rename makes the version visible
         try:

@@ -6,6 +6,8 @@ import gzip
 import json
 from datetime import date
 import pandas as pd
+
+from pipeline.geo import EU27
 import pytest
 
 from assets.definitions import defs
@@ -62,7 +64,7 @@ def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_p
         manifest = json.loads((release / "manifest.json").read_text())
         assert manifest["source"] == "sample"
         assert set(manifest["inputs"]) == set(DATASETS)
-        assert "| ai_any_all_enterprises | 2025 |" in _metadata(first, "release")["key figures"]
+        assert "| ai_any_all_enterprises | 2025 |" in _metadata(first, "release")["key figures BE"]
 
         server.reset_counters()
         second = run_graph(server, tmp_path)
@@ -117,5 +119,6 @@ def test_transient_503_is_retried_and_another_focus_country_works(sample, tmp_pa
         assert result.success
         assert server.request_count(data_route("isoc_e_dii")) == 3
     indicators = pd.read_parquet(tmp_path / "assets" / "indicators" / f"{EDITION}.parquet")
-    assert set(indicators["geo"]) == {"EL"}
-    assert indicators["series_key"].str.endswith(".EL").all()
+    assert set(indicators["geo"]) == EU27  # every member, whatever the focus
+    assert (indicators["series_key"].str.rsplit(".", n=1).str[-1] == indicators["geo"]).all()
+    assert (tmp_path / "releases").exists() and read_latest(tmp_path, EDITION).joinpath("members", "EL").is_dir()

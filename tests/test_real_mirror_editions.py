@@ -170,7 +170,7 @@ def _materialise(base_url: str, data_dir: Path, edition: int):
         resources={
             "eurostat": EurostatApi(base_url=base_url, retries=1, backoff_factor=0.01, read_timeout=10),
             "store": PipelineStore(data_dir=str(data_dir), source="sample"),  # partly synthetic: not "eurostat"
-            "overview": OverviewSettings(focus_geo=FOCUS),
+            "overview": OverviewSettings(focus_geo=FOCUS, chart_png=False),
             "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
         },
     )
@@ -302,7 +302,7 @@ def test_edition_2024_has_every_headline_surveyed_in_2023(editions, real):
         if cell is not None:  # a real headline row: its value, not a synthetic one
             assert row["value"] == cell[0], indicator
     assert _row(df, "basic_digital_intensity", 2023)["series_key"] == DII_GE10.format("E_DI3_GELO")
-    figures = json.loads((editions[2024] / "key_figures.json").read_text())
+    figures = json.loads((editions[2024] / "members" / FOCUS / "key_figures.json").read_text())
     assert {f["indicator_id"] for f in figures["key_figures"]} == set(surveyed)
 
 
@@ -347,5 +347,5 @@ def test_make_run_on_the_real_shaped_mirror_publishes_edition_2026(mirror, real,
     row = _row(pd.read_parquet(release / "indicators.parquet"), "ai_any_all_enterprises", 2025)
     assert row["value"] == _value(real, "isoc_eb_ai", "A.GE10.C10-S951_X_K.E_AI_TANY.PC_ENT.BE", 2025)
     headline = set(presentation_from_catalogue(CATALOGUE, 2026).headline_ids)
-    figures = json.loads((release / "key_figures.json").read_text())["key_figures"]
+    figures = json.loads((release / "members" / "BE" / "key_figures.json").read_text())["key_figures"]
     assert {f["indicator_id"] for f in figures if f["value"] is not None} == headline

@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.geo import EU27
+
 import pipeline
 from pipeline.errors import ReleaseError
 from pipeline.release import (
@@ -37,7 +39,7 @@ def latest_pointer(data_dir: Path, edition: int = EDITION) -> dict:
 @pytest.fixture(scope="module")
 def first_release(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("data")
-    result = publish_release(data_dir, EDITION, now=T0, **release_inputs(EDITION))
+    result = publish_release(data_dir, EDITION, now=T0, **release_inputs(EDITION, products=True))
     return data_dir, result
 
 
@@ -49,15 +51,27 @@ def test_first_release_follows_the_contract_layout(first_release):
     assert list(pq.read_schema(result.path / "indicators.parquet").names) == list(INDICATOR_COLUMNS)
     assert list(pq.read_schema(result.path / "rankings.parquet").names) == list(RANKING_COLUMNS)
     assert sorted(p.name for p in (result.path / "observations").iterdir()) == ["isoc_e_dii.parquet", "isoc_eb_ai.parquet"]
-    assert sorted(p.name for p in (result.path / "charts").iterdir()) == ["ai_enterprises.png", "digital_intensity.png"]
     indicators = pd.read_parquet(result.path / "indicators.parquet")
     assert indicators["time_period"].dtype == "int64" and str(indicators["rank"].dtype) == "Int64"
+    assert sorted(indicators["geo"].unique()) == sorted(EU27)  # every member, report builds filter on geo
     assert len(pd.read_parquet(result.path / "rankings.parquet")) == 3 * 3 * 27
     observations = pd.read_parquet(result.path / "observations" / "isoc_eb_ai.parquet")
     assert observations.attrs["eurostat_last_update"] == "2026-02-27T11:00:00+01:00"
-    key_figures = json.loads((result.path / "key_figures.json").read_text())
-    assert [f["indicator_id"] for f in key_figures["key_figures"]] == ["ai_any_all_enterprises", "dii_basic"]
-    assert "SYNTHETIC SAMPLE DATA" in (result.path / "key_figures.md").read_text()
+    # every member's products at a fixed place, whatever FOCUS_GEO says
+    assert sorted(p.name for p in (result.path / "members").iterdir()) == sorted(EU27)
+    for geo in ("BE", "NL", "EL"):
+        member = result.path / "members" / geo
+        names = {p.name for p in member.iterdir()}
+        assert {"key_figures.nl.md", "key_figures.fr.md", "key_figures.en.md", "key_figures.json",
+                "overview.nl.html", "overview.fr.html", "overview.en.html", "charts"} <= names
+        key_figures = json.loads((member / "key_figures.json").read_text())
+        assert key_figures["geo"] == geo
+        assert [f["indicator_id"] for f in key_figures["key_figures"]] == ["ai_any_all_enterprises", "dii_basic"]
+        assert "SYNTHETISCHE VOORBEELDGEGEVENS" in (member / "key_figures.nl.md").read_text()
+        assert {p.name for p in (member / "charts" / "fr").iterdir()} >= {"ai_enterprises_ranking.svg",
+                                                                          "digital_intensity_series.svg"}
+        assert (member / "charts" / "en" / "ai_enterprises_ranking.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (result.path / "key_figures.json").exists() and not (result.path / "charts").exists()
 
 
 def test_manifest_checksums_match_the_files_on_disk(first_release):
@@ -80,7 +94,7 @@ def test_parquet_files_say_what_they_are(first_release):
         meta = pq.read_schema(path).metadata
         assert meta[b"edition"] == b"2026" and meta[b"version"] == result.version.encode(), path
         assert meta[b"pipeline_version"] == pipeline.__version__.encode()
-        assert meta[b"catalogue_hash"] == b"c" * 64 and meta[b"focus_geo"] == b"BE" and meta[b"source"] == b"sample"
+        assert meta[b"catalogue_hash"] == b"c" * 64 and b"focus_geo" not in meta and meta[b"source"] == b"sample"
         row_group = pq.ParquetFile(path).metadata.row_group(0) if pq.ParquetFile(path).metadata.num_row_groups else None
         if row_group is not None:
             assert {row_group.column(i).compression for i in range(row_group.num_columns)} == {"ZSTD"}, path
@@ -135,7 +149,7 @@ def test_changed_figures_give_a_new_version_and_revision_rows(tmp_path):
     assert len(revisions) == 3
     assert set(revisions["compared_with"]) == {f"2026/{first.version}"}
     ai = revisions.loc[("ai_any_all_enterprises", "BE", 2025)]
-    old = pd.read_parquet(first.path / "indicators.parquet").set_index(["indicator_id", "time_period"])
+    old = pd.read_parquet(first.path / "indicators.parquet").query("geo == 'BE'").set_index(["indicator_id", "time_period"])
     assert ai["old_value"] == old.loc[("ai_any_all_enterprises", 2025), "value"] and ai["new_value"] == 34.54
     assert pd.isna(ai["old_obs_status"]) and ai["new_obs_status"] == "bu"
     confidential = revisions.loc[("dii_basic", "BE", 2024)]
@@ -249,20 +263,18 @@ def test_missing_contract_column_is_refused_by_name(tmp_path):
 
 
 def test_a_product_is_handed_to_the_release_and_a_failing_one_names_itself(tmp_path):
-    from pipeline.products import PRODUCTS
-
     def notes(inputs):
         return {f"members/{inputs.focus_geo}/notes.txt": f"{len(inputs.indicators)} rows\n".encode()}
 
-    result = publish_release(tmp_path, EDITION, now=T0, products={**PRODUCTS, "notes": notes}, **release_inputs(EDITION))
+    result = publish_release(tmp_path, EDITION, now=T0, **{**release_inputs(EDITION), "products": {"notes": notes}})
     manifest = check_complete(result.path)
     assert (result.path / "members" / "BE" / "notes.txt").read_text() == f"{len(release_inputs()['indicators'])} rows\n"
-    assert {"key_figures.json", "key_figures.md", "members/BE/notes.txt"} <= {f["path"] for f in manifest["files"]}
+    assert "members/BE/notes.txt" in {f["path"] for f in manifest["files"]}
 
     def broken(inputs):
         raise ValueError("no fonts")
 
     changed = release_inputs(EDITION, overrides={("ai_any_all_enterprises", "BE", EDITION - 1): (66.6, None, None)})
     with pytest.raises(ReleaseError, match="product 'broken' failed: no fonts"):
-        publish_release(tmp_path, EDITION, now=T1, products={**PRODUCTS, "broken": broken}, **changed)
+        publish_release(tmp_path, EDITION, now=T1, **{**changed, "products": {"notes": notes, "broken": broken}})
     assert read_latest(tmp_path, EDITION) == result.path and list_versions(tmp_path, EDITION) == [result.version]

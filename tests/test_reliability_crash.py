@@ -171,7 +171,7 @@ def _save_failing_at(real, failing: str):
     return save
 
 
-@pytest.mark.parametrize("failing", ["charts/", "manifest.json"])
+@pytest.mark.parametrize("failing", ["observations/", "manifest.json"])
 def test_full_disk_during_a_publish_keeps_the_previous_release(failing, published, monkeypatch):
     data_dir, first, changed = published
     edition_dir = data_dir / "releases" / str(EDITION)

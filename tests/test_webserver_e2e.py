@@ -189,4 +189,4 @@ def test_materialize_all_of_a_past_edition_from_the_ui(ui):
     headline = indicators[indicators["indicator_id"] == "ai_any_all_enterprises"]
     assert EDITION - 1 in set(headline["time_period"]) and EDITION not in set(headline["time_period"])
     assert catalogue.reporting_period(catalogue.by_id["ai_any_all_enterprises"], EDITION) == EDITION - 1
-    assert "2024" in (release / "key_figures.md").read_text()
+    assert "2024" in (release / "members" / "BE" / "key_figures.en.md").read_text()

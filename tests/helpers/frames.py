@@ -7,6 +7,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from pipeline.targets import TARGET_COLUMNS
+
 from pipeline.datasets import DATASETS
 from pipeline.geo import EU27, EU27_AGGREGATE
 
@@ -86,7 +88,7 @@ def rankings_and_indicators(obs: dict[str, pd.DataFrame], focus_geo: str) -> tup
     for indicator_id, (dataset, series, topic, _headline, titles) in INDICATORS.items():
         df = obs[dataset]
         mine = df[(df["size_emp"] == series["size_emp"]) & (df["indic_is"] == series["indic_is"])]
-        previous = None
+        previous: dict[str, tuple[int, float]] = {}
         for period in sorted(mine["time_period"].unique()):
             at = mine[mine["time_period"] == period]
             eu = float(at.loc[at["geo"] == EU27_AGGREGATE, "value"].iloc[0])
@@ -99,37 +101,57 @@ def rankings_and_indicators(obs: dict[str, pd.DataFrame], focus_geo: str) -> tup
                     "conf_status": r.conf_status, "rank": r.rank, "n_ranked": len(members), "eu_value": eu,
                     "is_focus": r.geo == focus_geo,
                 })
-            f = at[at["geo"] == focus_geo].iloc[0]
-            ranked = members[members["geo"] == focus_geo]
-            value = float(f["value"])
-            ind_rows.append({
-                "indicator_id": indicator_id, "title_en": titles["en"], "title_nl": titles["nl"], "title_fr": titles["fr"],
-                "topic": topic, "dataset": dataset, "series_key": _series_key(series, focus_geo), "geo": focus_geo,
-                "time_period": int(period), "value": value, "obs_status": f["obs_status"], "conf_status": f["conf_status"],
-                "unit": series["unit"], "eu_value": eu, "diff_eu": value - eu,
-                "prev_time_period": previous[0] if previous else pd.NA, "prev_value": previous[1] if previous else np.nan,
-                "change": value - previous[1] if previous else np.nan,
-                "rank": int(ranked["rank"].iloc[0]) if len(ranked) else pd.NA,
-                "n_ranked": len(members) if len(ranked) else pd.NA,
-                "eurostat_last_update": LAST_UPDATE[dataset],
-                "series_version": None, "reference_period": int(period),
-                "missing_reason": "not available" if np.isnan(value) else None, "comparability_note": None,
-            })
-            if not np.isnan(value):
-                previous = (int(period), value)
+            for geo in MEMBERS:  # the release holds every member
+                f = at[at["geo"] == geo].iloc[0]
+                ranked = members[members["geo"] == geo]
+                value = float(f["value"])
+                prev = previous.get(geo)
+                ind_rows.append({
+                    "indicator_id": indicator_id, "title_en": titles["en"], "title_nl": titles["nl"],
+                    "title_fr": titles["fr"], "topic": topic, "dataset": dataset,
+                    "series_key": _series_key(series, geo), "geo": geo, "time_period": int(period), "value": value,
+                    "obs_status": f["obs_status"], "conf_status": f["conf_status"], "unit": series["unit"],
+                    "eu_value": eu, "diff_eu": value - eu,
+                    "prev_time_period": prev[0] if prev else pd.NA, "prev_value": prev[1] if prev else np.nan,
+                    "change": value - prev[1] if prev else np.nan,
+                    "rank": int(ranked["rank"].iloc[0]) if len(ranked) else pd.NA,
+                    "n_ranked": len(members),
+                    "eurostat_last_update": LAST_UPDATE[dataset],
+                    "series_version": None, "reference_period": int(period),
+                    "missing_reason": "not available" if np.isnan(value) else None, "comparability_note": None,
+                    **dict.fromkeys(TARGET_COLUMNS),
+                })
+                if not np.isnan(value):
+                    previous[geo] = (int(period), value)
     rankings = pd.DataFrame(rank_rows)
     indicators = pd.DataFrame(ind_rows)
     for col in ("rank", "n_ranked"):
         rankings[col] = rankings[col].astype("Int64")
     for col in ("prev_time_period", "rank", "n_ranked", "reference_period"):
         indicators[col] = indicators[col].astype("Int64")
-    for col in ("value", "eu_value", "diff_eu", "prev_value", "change"):
+    for col in ("value", "eu_value", "diff_eu", "prev_value", "change", "target_value", "gap_to_target",
+                "required_yearly_change", "recent_yearly_change", "projected_value"):
         indicators[col] = indicators[col].astype("float64")
+    indicators["target_year"] = indicators["target_year"].astype("Int64")
+    indicators["on_track"] = indicators["on_track"].astype("boolean")
     return indicators, rankings
 
 
-def release_inputs(edition: int = 2026, *, overrides=None, focus_geo: str = "BE", source: str = "sample") -> dict:
-    """Keyword arguments for publish_release (all but data_dir and edition)."""
+def catalogue():
+    """The catalogue of these hand-made indicators (what the members product reads: titles, topics)."""
+    from pipeline.catalogue import Catalogue, IndicatorSpec, Topic
+
+    specs = tuple(IndicatorSpec(id=i, topic=topic, headline=headline, dataset=dataset, series=series,
+                                higher_is_better=True, title=titles)
+                  for i, (dataset, series, topic, headline, titles) in INDICATORS.items())
+    topics = tuple(Topic(id=t, title=title) for t, title in TOPICS.items())
+    return Catalogue(topics=topics, indicators=specs, sha256="c" * 64)
+
+
+def release_inputs(edition: int = 2026, *, overrides=None, focus_geo: str = "BE", source: str = "sample",
+                   products: bool = False) -> dict:
+    """Keyword arguments for publish_release (all but data_dir and edition). Without `products` the
+    release carries its tables only: the store's tests do not pay for 27 members' documents."""
     periods = range(edition - 3, edition)
     obs = observations(periods, overrides or {})
     indicators, rankings = rankings_and_indicators(obs, focus_geo)
@@ -151,5 +173,6 @@ def release_inputs(edition: int = 2026, *, overrides=None, focus_geo: str = "BE"
         "reporting_periods": {i: edition - 1 for i in INDICATORS},
         "topics": TOPICS,
     }
+    extra = {"catalogue": catalogue()} if products else {"products": {}}
     return dict(indicators=indicators, rankings=rankings, observations=obs, inputs=inputs, focus_geo=focus_geo,
-                catalogue_hash="c" * 64, presentation=presentation, source=source)
+                catalogue_hash="c" * 64, presentation=presentation, source=source, **extra)

@@ -1,0 +1,112 @@
+"""One member's overview document in one language: a self-contained HTML file that prints to A4.
+
+Per topic: the paragraph written from the data, its charts (inline SVG: nothing to fetch), and a
+table (value, EU27, rank, neighbours, change, flags); then the Digital Decade chapter, footnotes
+for flags and breaks, the sources with their dates, and the sample warning where it applies.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any, Mapping
+
+import pandas as pd
+
+from pipeline.catalogue import Catalogue
+from pipeline.countries import country, country_name
+from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS, format_number, format_value
+from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, _source_line
+from pipeline.paragraphs import topic_statements
+
+TITLE = {"en": "Digital economy overview {edition}: {name}", "nl": "Overzicht digitale economie {edition}: {name}",
+         "fr": "Aperçu de l'économie numérique {edition} : {name}"}
+HEAD = {"en": ("Indicator", "Year", "Value", "EU27", "Rank", "Neighbours", "Change (pp)", "Flags"),
+        "nl": ("Indicator", "Jaar", "Waarde", "EU27", "Rang", "Buurlanden", "Verandering (pp)", "Vlaggen"),
+        "fr": ("Indicateur", "Année", "Valeur", "UE27", "Rang", "Voisins", "Évolution (pp)", "Indicateurs")}
+NOTES = {"en": "Notes", "nl": "Opmerkingen", "fr": "Notes"}
+SOURCES = {"en": "Sources", "nl": "Bronnen", "fr": "Sources"}
+CSS = """
+@page { size: A4; margin: 18mm 16mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #1b2631; max-width: 180mm; margin: auto; }
+h1 { font-size: 18pt; } h2 { font-size: 13pt; border-bottom: 1px solid #b8c2cc; margin-top: 18pt; }
+.sample { border: 2px solid #b00020; color: #b00020; font-weight: bold; padding: 6pt; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 6pt 0; }
+th, td { border-bottom: 1px solid #dde3e8; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+td.num { text-align: right; white-space: nowrap; }
+figure { margin: 6pt 0; break-inside: avoid; } figure svg { width: 100%; height: auto; }
+section { break-before: auto; } h2 { break-after: avoid; } tr { break-inside: avoid; }
+.notes { font-size: 8pt; color: #5d6d7e; }
+"""
+
+
+def _num(x: Any, lang: str) -> str:
+    return "" if x is None or pd.isna(x) else format_number(float(x), lang)
+
+
+def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...], values: Mapping, lang: str) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang])
+    body = []
+    for r in rows.itertuples():
+        spec = catalogue.by_id[r.indicator_id]
+        peer_values = [values.get((r.indicator_id, r.time_period, g)) for g in neighbours]
+        peers = "; ".join(f"{country_name(g, lang)} " + ("–" if v is None or pd.isna(v) else format_value(float(v), spec.unit, lang))
+                          for g, v in zip(neighbours, peer_values))
+        value = format_value(float(r.value), spec.unit, lang) if not pd.isna(r.value) else "–"
+        eu = format_value(float(r.eu_value), spec.unit, lang) if not pd.isna(r.eu_value) else "–"
+        rank = "" if pd.isna(r.rank) else f"{int(r.rank)}/{int(r.n_ranked)}"
+        flags = " ".join(x for x in (r.obs_status, r.conf_status) if isinstance(x, str))
+        body.append(f"<tr><td>{escape(spec.title[lang])}</td><td>{int(r.reference_period)}</td>"
+                    f"<td class=num>{escape(value)}</td><td class=num>{escape(eu)}</td><td class=num>{rank}</td>"
+                    f"<td>{escape(peers)}</td><td class=num>{_num(r.change, lang)}</td><td>{escape(flags)}</td></tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
+                  neighbours: tuple[str, ...], charts: Mapping[str, bytes], sources: Mapping[str, Mapping],
+                  is_sample: bool) -> str:
+    """The document; `charts` maps `<lang>/<name>.svg` to the chart, as `member_charts` returns it."""
+    name = getattr(country(geo), lang)
+    member = indicators[indicators["geo"] == geo]
+    values = dict(zip(zip(indicators["indicator_id"], indicators["time_period"], indicators["geo"]), indicators["value"]))
+    title = TITLE[lang].format(edition=edition, name=name)
+    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+             f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>"]
+    if is_sample:
+        parts.append(f'<p class="sample">{escape(SAMPLE_LABELS[lang])}</p>')
+    notes: list[str] = []
+    for topic in catalogue.topics:
+        specs = [s for s in catalogue.indicators if s.topic == topic.id]
+        periods = {s.id: catalogue.reporting_period(s, edition) for s in specs}
+        rows = member[member["indicator_id"].isin(periods) &
+                      (member["time_period"] == member["indicator_id"].map(periods))]
+        if rows.empty:
+            continue
+        text = " ".join(s.text for s in topic_statements(indicators, catalogue, edition=edition, geo=geo,
+                                                         topic=topic.id, lang=lang))
+        parts.append(f'<section id="{topic.id}"><h2>{escape(topic.title[lang])}</h2><p>{escape(text)}</p>')
+        for kind in ("ranking", "series"):
+            svg = charts.get(f"{lang}/{topic.id}_{kind}.svg")
+            if svg:
+                parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
+        parts.append(_table(rows, catalogue, neighbours, values, lang) + "</section>")
+        notes += [f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}): {r.comparability_note}"
+                  for r in rows.itertuples() if isinstance(r.comparability_note, str)]
+    decade = _decade_rows(member, catalogue, edition, lang)
+    if decade:
+        head = "".join(f"<th>{escape(h)}</th>" for h in DECADE_HEAD[lang])
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in decade)
+        parts.append(f'<section id="digital_decade"><h2>{escape(DECADE[lang])}</h2>'
+                     f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        for spec in (s for s in catalogue.indicators if s.target):
+            svg = charts.get(f"{lang}/{spec.id}_trajectory.svg")
+            if svg:
+                parts.append(f"<figure>{svg.decode('utf-8')}</figure>")
+        parts.append("</section>")
+    flags = sorted({ch for x in member["obs_status"].dropna() for ch in str(x)})
+    notes += [f"{ch} = {FLAG_WORDS[ch][lang]}" for ch in flags if ch in FLAG_WORDS]
+    if notes:
+        parts.append(f'<section class="notes"><h2>{NOTES[lang]}</h2><ul>'
+                     + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul></section>")
+    parts.append(f'<section class="notes"><h2>{SOURCES[lang]}</h2><p>{escape(_source_line(sources, is_sample, lang))}</p>'
+                 "</section></body></html>")
+    return "\n".join(parts)
