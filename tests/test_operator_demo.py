@@ -100,8 +100,8 @@ def test_a_catalogue_error_is_shown_once_at_the_end_with_exit_2(env, capsys, mon
     assert "PC_NOPE" not in out, "the error belongs on stderr, once"
     assert err.count("PC_NOPE") == 1, err
     first = err.splitlines()[0]
-    assert first.startswith("error: rankings: ") and "PC_NOPE" in err.split("\n\n")[0]
+    assert first.startswith("error: series: ") and "PC_NOPE" in err.split("\n\n")[0]
     assert "Traceback" not in err and "Nothing new was published" in err.splitlines()[-1]
     steps = {s[3]: s[2] for s in _steps(out)}
-    assert steps["rankings"] == "FAILED" and steps["release"] == "skipped"
+    assert steps["series"] == "FAILED" and steps["release"] == "skipped"
     assert not (env / "data" / "demo" / "releases" / str(THIS_YEAR)).exists()

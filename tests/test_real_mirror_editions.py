@@ -324,8 +324,9 @@ def test_manifest_coverage_and_missing_figures(editions, real):
     phr_periods = {p for (k, p) in real["isoc_eb_ai"] if ".E_AI_PHR." in k}
     assert phr_periods == {2021}
     missing = [m for m in manifest["missing_figures"] if m["indicator_id"] == "ai_purpose_human_resources"]
-    assert len(missing) == 1 and missing[0]["time_period"] == 2025
-    assert "last surveyed in 2021" in missing[0].values()  # the reason (the manifest's key is "problem")
+    assert len(missing) == 27 and {m["geo"] for m in missing} == EU27  # one per member
+    assert {m["time_period"] for m in missing} == {2025}
+    assert {m["problem"] for m in missing} == {"last surveyed in 2021"}
 
 
 # ---------------------------------------------------------------------------- the CLI, as a user

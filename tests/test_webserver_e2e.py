@@ -161,7 +161,7 @@ def test_materialize_all_of_a_past_edition_from_the_ui(ui):
     assert set(by_key) == {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {n["groupName"] for n in nodes} == GROUPS
     assert all(n["description"] and n["owners"] == [{"team": "digital-economy-overview"}] for n in nodes)
-    assert {k for k, n in by_key.items() if n["isPartitioned"]} == {"rankings", "indicators", "release"}
+    assert {k for k, n in by_key.items() if n["isPartitioned"]} == {"series", "rankings", "indicators", "release"}
     checks = {k: {(c["name"], c["blocking"]) for c in n["assetChecksOrError"]["checks"]} for k, n in by_key.items()}
     assert checks["indicators"] == {("headline_values_present", True), ("percentages_within_0_100", True),
                                     ("plausible_change", False), ("figures_missing", False),
