@@ -32,7 +32,8 @@ def materialize(edition: int, *, data_dir: Path, home: Path, base_url: str, sour
     from assets.definitions import ASSETS, resources
 
     run_resources = resources(base_url=base_url, data_dir=str(data_dir), source=source, focus_geo=focus_geo,
-                              force_download=force, catalogue_path=os.environ.get("PIPELINE_CATALOGUE", ""))
+                              force_download=force, catalogue_path=os.environ.get("PIPELINE_CATALOGUE", ""),
+                              chart_png=os.environ.get("PIPELINE_CHART_PNG", "1") != "0")
     job = Definitions(assets=ASSETS, jobs=[overview_edition_job], resources=run_resources) \
         .resolve_job_def(overview_edition_job.name)
     if not debug:

@@ -32,12 +32,12 @@ ASSETS = [eurostat_catalogue, *raw_assets, *observation_assets, series, rankings
 
 
 def resources(*, base_url=DEFAULT_BASE_URL, data_dir=DEFAULT_DATA_DIR, source="eurostat", focus_geo=DEFAULT_FOCUS_GEO,
-              force_download: bool = False, catalogue_path="") -> dict:
+              force_download: bool = False, catalogue_path="", chart_png: bool = True) -> dict:
     """The four resources of a run; each value may be an `EnvVar`."""
     return {
         "eurostat": EurostatApi(base_url=base_url),
         "store": PipelineStore(data_dir=data_dir, source=source, force_download=force_download),
-        "overview": OverviewSettings(focus_geo=focus_geo, catalogue_path=catalogue_path),
+        "overview": OverviewSettings(focus_geo=focus_geo, catalogue_path=catalogue_path, chart_png=chart_png),
         "io_manager": ParquetIOManager(data_dir=data_dir),
     }
 
@@ -64,6 +64,7 @@ def build_definitions(env: Mapping[str, str]) -> Definitions:
             focus_geo=setting("FOCUS_GEO", DEFAULT_FOCUS_GEO),
             force_download=env.get("PIPELINE_FORCE_DOWNLOAD", "") == "1",
             catalogue_path=setting("PIPELINE_CATALOGUE", ""),
+            chart_png=env.get("PIPELINE_CHART_PNG", "1") != "0",
         ),
     )
 

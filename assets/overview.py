@@ -132,15 +132,15 @@ def rankings(context: AssetExecutionContext, overview: OverviewSettings, series:
     yield _check("percentages_within_0_100", percent_out_of_range(table), passed="all percentages within 0-100")
 
 
-def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int, geo: str) -> pd.DataFrame:
+def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int, geo: str,
+                     comparisons: pd.DataFrame | None = None) -> pd.DataFrame:
     """One member's headline figures of an edition: value, EU27, rank, and its place among its neighbours."""
     periods = {spec.id: catalogue.reporting_period(spec, edition) for spec in catalogue.headline}
     rows = table[(table["geo"] == geo) & table["indicator_id"].isin(list(periods))]
     rows = rows[rows["time_period"] == rows["indicator_id"].map(periods)]
-    peers = load_peer_groups().neighbours[geo]
-    place = peer_comparisons(table[table["geo"].isin((geo, *peers))], catalogue.select(list(periods)),
-                             load_peer_groups(), edition)
-    place = place[(place["geo"] == geo) & (place["group"] == "neighbours")].set_index("indicator_id")
+    if comparisons is None:
+        comparisons = peer_comparisons(table, catalogue.select(list(periods)), load_peer_groups(), edition)
+    place = comparisons[(comparisons["geo"] == geo) & (comparisons["group"] == "neighbours")].set_index("indicator_id")
     shown = rows[["indicator_id", "time_period", "value", "obs_status", "eu_value", "rank", "n_ranked",
                   "missing_reason"]].copy()
     shown["value"] = shown["value"].round(2)
@@ -196,12 +196,15 @@ def indicators(context: AssetExecutionContext, overview: OverviewSettings, serie
     surprises = coverage[coverage["status"] != "ok"]
     # Every member's headline table, the focus member first: any ministry reads its own in the UI.
     members = [focus] + sorted(EU27 - {focus})
+    headline = catalogue.select([s.id for s in catalogue.headline])
+    comparisons = peer_comparisons(table, headline, load_peer_groups(), edition)
     yield Output(table, metadata={
         "rows": len(table),
         "focus_geo": focus,
         "dagster/column_schema": column_schema(Indicators),
         **{f"headline figures {geo} ({country_name(geo, 'en')})":
-           markdown_table(headline_figures(table, catalogue, edition, geo), max_rows=50) for geo in members},
+           markdown_table(headline_figures(table, catalogue, edition, geo, comparisons), max_rows=50)
+           for geo in members},
         "coverage": markdown_table(coverage.drop(columns=["first", "last"]), max_rows=200),
         "missing figures": markdown_table(missing, max_rows=100),
     })

@@ -26,3 +26,16 @@ def samples_dir() -> Path:
     if not (SAMPLES / "SOURCES.md").is_file():
         pytest.skip(f"real Eurostat samples not found at {SAMPLES} (../shared is absent; CI always has it)")
     return SAMPLES
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _svg_charts_only():
+    """Runs of the whole pipeline draw SVG charts only (PIPELINE_CHART_PNG=0): 27 members' PNG would add
+    20 s to each; the PNG themselves are tested in test_member_charts and test_release."""
+    previous = os.environ.get("PIPELINE_CHART_PNG")
+    os.environ["PIPELINE_CHART_PNG"] = "0"
+    yield
+    if previous is None:
+        os.environ.pop("PIPELINE_CHART_PNG", None)
+    else:
+        os.environ["PIPELINE_CHART_PNG"] = previous
