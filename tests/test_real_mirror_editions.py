@@ -257,6 +257,25 @@ def test_digital_intensity_changes_within_its_version(editions, real):
     assert _row(_indicators(editions, 2025), "basic_digital_intensity", 2024)["series_version"] == "DII v4"
 
 
+def test_belgian_smes_distance_to_the_2030_digital_intensity_target(editions, real):
+    # the Digital Decade chapter of edition 2026: 84.35 % of Belgian SMEs (real E_DI3_GELO 2025), target 90
+    df = pd.read_parquet(editions[2026] / "indicators.parquet")
+    row = _row(df, "basic_digital_intensity_smes", 2025)
+    value = _value(real, "isoc_e_dii", DII_SME.format("E_DI3_GELO"), 2025)
+    assert row["value"] == value == 84.35
+    assert (row["target_value"], row["target_year"]) == (90.0, 2030)
+    assert row["gap_to_target"] == pytest.approx(90 - 84.35) and round(row["gap_to_target"], 2) == 5.65
+    assert row["required_yearly_change"] == pytest.approx(5.65 / 5)
+    earlier = _value(real, "isoc_e_dii", DII_SME.format("E_DI3_GELO"), 2021)  # same version (v3)
+    assert row["recent_yearly_change"] == pytest.approx((84.35 - earlier) / 4)
+    assert bool(row["on_track"]) == (row["recent_yearly_change"] >= row["required_yearly_change"])
+    # every member has the table, and the products show it
+    smes = df[(df["indicator_id"] == "basic_digital_intensity_smes") & (df["time_period"] == 2025)]
+    assert set(smes["geo"]) == EU27 and smes["target_value"].eq(90).all()
+    nl = (editions[2026] / "members" / "BE" / "key_figures.nl.md").read_text(encoding="utf-8")
+    assert "| 84,35% | 90,00% (2030) | 5,65 |" in nl
+
+
 def test_ai_use_rank_and_eu_value_come_from_the_real_rows(editions, real):
     series = "A.GE10.C10-S951_X_K.E_AI_TANY.PC_ENT"
     members = {geo: real["isoc_eb_ai"][(f"{series}.{geo}", 2025)][0] for geo in sorted(EU27)}
