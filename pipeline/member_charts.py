@@ -75,12 +75,13 @@ def _notes(spec: IndicatorSpec, lang: str, flags, missing, sources, is_sample, e
 
 def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
                   neighbours: tuple[str, ...], sources: Mapping[str, Mapping], is_sample: bool,
-                  dpi: float = 96, png: Iterable[str] = KINDS) -> dict[str, bytes]:
+                  dpi: float = 96, png: Iterable[str] = KINDS, by_id: Mapping | None = None) -> dict[str, bytes]:
     """`<lang>/<name>.svg` -> bytes for every topic (ranking, series) and target (trajectory), and `.png`
     for the kinds in `png`."""
     png = frozenset(png)
     out: dict[str, bytes] = {}
-    by_id = {i: rows for i, rows in indicators.groupby("indicator_id", sort=False)}
+    if by_id is None:
+        by_id = {i: rows for i, rows in indicators.groupby("indicator_id", sort=False)}
     name = country_name(geo, lang)
     for topic, spec in lead_indicators(catalogue).items():
         rows = by_id.get(spec.id)

@@ -42,10 +42,10 @@ class MemberInputs:
     sources: Mapping[str, Mapping[str, Any]]
     is_sample: bool
     chart_languages: tuple[str, ...] = LANGUAGES
-    # Rasterising is the cost (about 65 ms a chart): PNG for the English ranking and target charts
+    # Rasterising is the cost (about 65 ms a chart): PNG for the English rankings
     # only, SVG (the editable master) for every chart in every language. See benchmarks/README.md.
     png_languages: tuple[str, ...] = ("en",)
-    png_kinds: tuple[str, ...] = ("ranking", "trajectory")
+    png_kinds: tuple[str, ...] = ("ranking",)
 
 
 def _json(data: Any) -> bytes:
@@ -57,6 +57,22 @@ NARROW = ("indicator_id", "geo", "time_period", "reference_period", "value", "ob
           "eu_value", "rank", "n_ranked", "change", "series_version", "missing_reason", "comparability_note",
           "target_value", "target_year", "gap_to_target", "required_yearly_change", "recent_yearly_change",
           "on_track")
+
+
+_VIEWS: dict[int, tuple] = {}
+
+
+def _views(inputs: MemberInputs) -> tuple[pd.DataFrame, dict, dict]:
+    """The narrow table, its rows per indicator and a (indicator, period, geo) -> value lookup: the same
+    for every member, so made once per process (a worker renders a dozen members)."""
+    key = id(inputs.indicators)
+    if key not in _VIEWS:
+        narrow = inputs.indicators.loc[:, list(NARROW)]
+        by_id = {i: rows for i, rows in narrow.groupby("indicator_id", sort=False)}
+        values = dict(zip(zip(narrow["indicator_id"], narrow["time_period"], narrow["geo"]), narrow["value"]))
+        _VIEWS.clear()
+        _VIEWS[key] = (narrow, by_id, values)
+    return _VIEWS[key]
 
 
 def member_files(inputs: MemberInputs, geo: str) -> tuple[dict[str, bytes], dict[str, float]]:
@@ -71,16 +87,17 @@ def member_files(inputs: MemberInputs, geo: str) -> tuple[dict[str, bytes], dict
     files[f"members/{geo}/key_figures.json"] = _json(data)
     seconds["key_figures"] = time.perf_counter() - start
     start = time.perf_counter()
-    narrow = inputs.indicators.loc[:, list(NARROW)]
+    narrow, by_id, values = _views(inputs)
+    member = narrow[narrow["geo"] == geo]
     for lang in inputs.chart_languages:
-        charts = member_charts(narrow, inputs.catalogue, edition=inputs.edition, geo=geo, lang=lang,
+        charts = member_charts(narrow, inputs.catalogue, by_id=by_id, edition=inputs.edition, geo=geo, lang=lang,
                                neighbours=inputs.peers.neighbours[geo], sources=inputs.sources,
                                is_sample=inputs.is_sample,
                                png=inputs.png_kinds if lang in inputs.png_languages else ())
         # SVG is the master in every language; PNG only where asked (its rasterising is the cost)
         files.update({f"members/{geo}/charts/{name}": blob for name, blob in charts.items()})
         files[f"members/{geo}/overview.{lang}.html"] = overview_html(
-            narrow, inputs.catalogue, edition=inputs.edition, geo=geo, lang=lang,
+            narrow, inputs.catalogue, member=member, values=values, edition=inputs.edition, geo=geo, lang=lang,
             neighbours=inputs.peers.neighbours[geo], charts=charts, sources=inputs.sources,
             is_sample=inputs.is_sample).encode("utf-8")
     seconds["charts_and_documents"] = time.perf_counter() - start

@@ -63,11 +63,14 @@ def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...]
 
 def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
                   neighbours: tuple[str, ...], charts: Mapping[str, bytes], sources: Mapping[str, Mapping],
-                  is_sample: bool) -> str:
-    """The document; `charts` maps `<lang>/<name>.svg` to the chart, as `member_charts` returns it."""
+                  is_sample: bool, member: pd.DataFrame | None = None, values: Mapping | None = None) -> str:
+    """The document; `charts` maps `<lang>/<name>.svg` to the chart, as `member_charts` returns it.
+    `member` (the member's rows) and `values` ((indicator, period, geo) -> value) may be given ready."""
     name = getattr(country(geo), lang)
-    member = indicators[indicators["geo"] == geo]
-    values = dict(zip(zip(indicators["indicator_id"], indicators["time_period"], indicators["geo"]), indicators["value"]))
+    member = indicators[indicators["geo"] == geo] if member is None else member
+    if values is None:
+        values = dict(zip(zip(indicators["indicator_id"], indicators["time_period"], indicators["geo"]),
+                          indicators["value"]))
     title = TITLE[lang].format(edition=edition, name=name)
     parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
              f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>"]
@@ -81,7 +84,7 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                       (member["time_period"] == member["indicator_id"].map(periods))]
         if rows.empty:
             continue
-        text = " ".join(s.text for s in topic_statements(indicators, catalogue, edition=edition, geo=geo,
+        text = " ".join(s.text for s in topic_statements(member, catalogue, edition=edition, geo=geo,
                                                          topic=topic.id, lang=lang))
         parts.append(f'<section id="{topic.id}"><h2>{escape(topic.title[lang])}</h2><p>{escape(text)}</p>')
         for kind in ("ranking", "series"):
