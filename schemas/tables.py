@@ -31,7 +31,23 @@ def _percent_ok(df: pd.DataFrame, column: str) -> pd.Series:
     return ~percent_mask(units_of(df)) | values.isna() | values.between(0, 100)
 
 
-class Rankings(pa.DataFrameModel):
+class _Ranked(pa.DataFrameModel):
+    """The checks rankings and indicators share: ranks within their count, percentages within 0-100."""
+
+    @pa.dataframe_check(name="rank_within_n_ranked", error="rank must be <= n_ranked")
+    def _rank_within(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["rank"].isna() | (df["rank"] <= df["n_ranked"])).fillna(False).astype(bool)
+
+    @pa.dataframe_check(name="value_within_0_100_for_PC_units", error="value must lie within 0-100 when the unit starts with PC_")
+    def _value_percent(cls, df: pd.DataFrame) -> pd.Series:
+        return _percent_ok(df, "value")
+
+    @pa.dataframe_check(name="eu_value_within_0_100_for_PC_units", error="eu_value must lie within 0-100 when the unit starts with PC_")
+    def _eu_percent(cls, df: pd.DataFrame) -> pd.Series:
+        return _percent_ok(df, "eu_value")
+
+
+class Rankings(_Ranked):
     """rankings.parquet: one row per indicator, period and EU member with a value, ranked among the 27."""
 
     indicator_id: Series[object] = _text("catalogue entry id", code=True, str_matches=r"^[a-z0-9_]+$")
@@ -58,24 +74,13 @@ class Rankings(pa.DataFrameModel):
         unique = ["indicator_id", "time_period", "geo"]
         name = "rankings"
 
-    @pa.dataframe_check(name="rank_within_n_ranked", error="rank must be <= n_ranked")
-    def _rank_within(cls, df: pd.DataFrame) -> pd.Series:
-        return (df["rank"].isna() | (df["rank"] <= df["n_ranked"])).fillna(False).astype(bool)
-
     @pa.dataframe_check(name="never_confidential", error="confidential values are never ranked")
     def _not_confidential(cls, df: pd.DataFrame) -> pd.Series:
         return df["conf_status"].isna()
 
-    @pa.dataframe_check(name="value_within_0_100_for_PC_units", error="value must lie within 0-100 when the unit starts with PC_")
-    def _value_percent(cls, df: pd.DataFrame) -> pd.Series:
-        return _percent_ok(df, "value")
-
-    @pa.dataframe_check(name="eu_value_within_0_100_for_PC_units", error="eu_value must lie within 0-100 when the unit starts with PC_")
-    def _eu_percent(cls, df: pd.DataFrame) -> pd.Series:
-        return _percent_ok(df, "eu_value")
 
 
-class Indicators(pa.DataFrameModel):
+class Indicators(_Ranked):
     """indicators.parquet: one row per indicator, period and EU member (all 27); the edition's period always has one."""
 
     indicator_id: Series[object] = _text("catalogue entry id", code=True, str_matches=r"^[a-z0-9_]+$")
@@ -134,10 +139,6 @@ class Indicators(pa.DataFrameModel):
         unique = ["indicator_id", "time_period", "geo"]
         name = "indicators"
 
-    @pa.dataframe_check(name="rank_within_n_ranked", error="rank must be <= n_ranked")
-    def _rank_within(cls, df: pd.DataFrame) -> pd.Series:
-        return (df["rank"].isna() | (df["rank"] <= df["n_ranked"])).fillna(False).astype(bool)
-
     @pa.dataframe_check(name="confidential_has_no_value", error="a confidential observation must not carry a value")
     def _confidential(cls, df: pd.DataFrame) -> pd.Series:
         return df["conf_status"].isna() | df["value"].isna()
@@ -151,13 +152,6 @@ class Indicators(pa.DataFrameModel):
     def _reason(cls, df: pd.DataFrame) -> pd.Series:
         return df["value"].isna() | df["missing_reason"].isna()
 
-    @pa.dataframe_check(name="value_within_0_100_for_PC_units", error="value must lie within 0-100 when the unit starts with PC_")
-    def _value_percent(cls, df: pd.DataFrame) -> pd.Series:
-        return _percent_ok(df, "value")
-
-    @pa.dataframe_check(name="eu_value_within_0_100_for_PC_units", error="eu_value must lie within 0-100 when the unit starts with PC_")
-    def _eu_percent(cls, df: pd.DataFrame) -> pd.Series:
-        return _percent_ok(df, "eu_value")
 
 
 class Revisions(pa.DataFrameModel):

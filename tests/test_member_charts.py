@@ -9,15 +9,10 @@ from xml.etree import ElementTree
 import pytest
 
 from pipeline.catalogue import load_catalogue
-from pipeline.eurostat import read_observations
-from pipeline.geo import EU27
-from pipeline.indicators import compute_indicators, compute_rankings
 from pipeline.member_charts import member_charts
 from pipeline.peers import load_peer_groups
-from pipeline.sample import write_sample_mirror
-from pipeline.series import series_observations
 from pipeline.svg_charts import _axis
-from pipeline.targets import distance_to_target
+from tests.helpers.frames import sample_indicators
 
 CAT = load_catalogue()
 SVG = "{http://www.w3.org/2000/svg}"
@@ -25,12 +20,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def table(tmp_path_factory):
-    info = write_sample_mirror(tmp_path_factory.mktemp("m"), last_year=2025)
-    obs = {c: read_observations(d["path"]) for c, d in info["datasets"].items()}
-    long = series_observations(CAT, obs, 2026)
-    rankings = compute_rankings(CAT, obs, 2026, "BE", long=long)
-    return distance_to_target(compute_indicators(CAT, obs, 2026, "BE", rankings=rankings, long=long,
-                                                 members=sorted(EU27)), CAT)
+    return sample_indicators(tmp_path_factory.mktemp("m"), CAT)[1]
 
 
 def _charts(table, geo="BE", lang="nl", **kw):

@@ -6,27 +6,18 @@ import pytest
 
 from pipeline.catalogue import load_catalogue
 from pipeline.comparisons import peer_comparisons
-from pipeline.eurostat import read_observations
 from pipeline.geo import EU27
-from pipeline.indicators import compute_indicators, compute_rankings
 from pipeline.member_figures import member_key_figures
 from pipeline.peers import load_peer_groups
 from pipeline.release import presentation_from_catalogue
-from pipeline.sample import write_sample_mirror
-from pipeline.series import series_observations
-from pipeline.targets import distance_to_target
+from tests.helpers.frames import sample_indicators
 
 CAT = load_catalogue()
 
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    info = write_sample_mirror(tmp_path_factory.mktemp("m"), last_year=2025)
-    obs = {c: read_observations(d["path"]) for c, d in info["datasets"].items()}
-    long = series_observations(CAT, obs, 2026)
-    rankings = compute_rankings(CAT, obs, 2026, "BE", long=long)
-    table = distance_to_target(compute_indicators(CAT, obs, 2026, "BE", rankings=rankings, long=long,
-                                                  members=sorted(EU27)), CAT)
+    obs, table = sample_indicators(tmp_path_factory.mktemp("m"), CAT)
     sources = {c: {"eurostat_last_update": "2026-02-27T11:00:00+01:00", "retrieved_at": "2026-12-01T09:00:00Z"}
                for c in obs}
     return table, peer_comparisons(table, CAT, load_peer_groups(), 2026), sources

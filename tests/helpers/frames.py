@@ -176,3 +176,17 @@ def release_inputs(edition: int = 2026, *, overrides=None, focus_geo: str = "BE"
     extra = {"catalogue": catalogue()} if products else {"products": {}}
     return dict(indicators=indicators, rankings=rankings, observations=obs, inputs=inputs, focus_geo=focus_geo,
                 catalogue_hash="c" * 64, presentation=presentation, source=source, **extra)
+
+
+def sample_indicators(root, catalogue, edition: int = 2026):
+    """The synthetic mirror's observations and every member's indicators (targets included) for `edition`."""
+    from pipeline.eurostat import read_observations
+    from pipeline.indicators import compute_indicators, compute_rankings
+    from pipeline.sample import write_sample_mirror
+    from pipeline.series import series_observations
+
+    info = write_sample_mirror(root, last_year=edition - 1)
+    obs = {c: read_observations(d["path"]) for c, d in info["datasets"].items()}
+    long = series_observations(catalogue, obs, edition)
+    rankings = compute_rankings(catalogue, obs, edition, "BE", long=long)
+    return obs, compute_indicators(catalogue, obs, edition, "BE", rankings=rankings, long=long, members=MEMBERS)
