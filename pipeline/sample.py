@@ -24,11 +24,9 @@ How the figures are made (deterministic for a given seed):
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +34,8 @@ import numpy as np
 from pipeline.catalogue import Catalogue, load_catalogue
 from pipeline.datasets import DATASETS, DatasetSpec
 from pipeline.geo import EU27, EU27_AGGREGATE
+from pipeline.sample_formats import _Table, _gzip, _sdmx_csv, _toc, _tsv
+from pipeline.sample_shapes import _BREAKDOWN_OFFSET, _FLAGS, _HEADLINE_BREAKDOWNS, _Shape, _shape
 
 SYNTHETIC_NOTICE = "SYNTHETIC SAMPLE - not Eurostat data"
 
@@ -62,159 +62,12 @@ _PROPENSITY_HINT = {
     "NO": 1.3, "IS": 1.1, "RS": -0.8, "TR": -1.0, "MK": -1.1, "BA": -1.3, "AL": -1.4, "ME": -0.9,
 }
 _SMALL_MEMBERS = frozenset("CY EE LU LV LT MT SI".split())
-_BREAKDOWN_OFFSET = {  # logit shift of a breakdown relative to the whole population
-    "GE10": 0.0, "10-49": -0.2, "10-249": -0.12, "50-249": 0.55, "GE250": 1.2,
-    "IND_TOTAL": 0.0, "I0_2": -0.9, "I3_4": -0.2, "I5_8": 0.7,
-    "Y16_24": 0.8, "Y25_54": 0.3, "Y55_74": -0.8,
-}
-_HEADLINE_BREAKDOWNS = frozenset({"GE10", "IND_TOTAL", None})
-_FLAGS = ("b", "p", "e", "u", "bu")
-
-
-@dataclass(frozen=True)
-class _Share:
-    """A published or hidden share; `parent` makes it a part (fraction `base`) of another share."""
-
-    base: float  # EU-level percent for a top share; fraction of the parent for a part
-    units: tuple[str, ...] = ()  # units published; () = hidden helper share
-    parent: str | None = None
-    rest_of: tuple[str, ...] = ()  # a part equal to parent minus these siblings
-
-
-@dataclass(frozen=True)
-class _Model:
-    breakdown: str | None  # size_emp or ind_type; None for a dataset without one
-    share_unit: str  # unit = % of the whole population
-    user_units: tuple[str, ...] = ()  # units = % of internet users (higher than share_unit)
-    slope: float = 0.15  # yearly logit growth
-    shares: dict[str, _Share] = field(default_factory=dict)
-
-
-def _parts(parent: str, units: tuple[str, ...], **fractions: float) -> dict[str, _Share]:
-    return {code: _Share(frac, units, parent) for code, frac in fractions.items()}
-
-
-_AI_PARTS = ("PC_ENT", "PC_ENT_AI_TANY")
-_MODELS: dict[str, _Model] = {
-    "isoc_eb_ai": _Model(
-        "size_emp", "PC_ENT", slope=0.32,
-        shares={
-            "E_AI_TANY": _Share(20.0, ("PC_ENT",)),
-            "E_AI_EC": _Share(9.0, ("PC_ENT",)),
-            **_parts("E_AI_TANY", _AI_PARTS, E_AI_TTM=0.42, E_AI_TSR=0.2, E_AI_TNLG=0.38,
-                     E_AI_TIR=0.3, E_AI_TML=0.3, E_AI_TPA=0.25, E_AI_TAR=0.1, E_AI_TPVSG=0.22),
-            **_parts("E_AI_TANY", _AI_PARTS, E_AI_PMS=0.35, E_AI_PPP=0.2, E_AI_PBAM=0.3,
-                     E_AI_PFIN=0.22, E_AI_PLOG=0.1, E_AI_PITS=0.3, E_AI_PHR=0.12, E_AI_PRDI=0.2),
-            **_parts("E_AI_EC", ("PC_ENT_AI_EC",), E_AI_BCST=0.5, E_AI_BLE=0.7, E_AI_BINC=0.35,
-                     E_AI_BDDT=0.4, E_AI_BCDP=0.55, E_AI_BLEG=0.5, E_AI_BEC=0.3, E_AI_BNU=0.25),
-        },
-    ),
-    "isoc_e_dii": _Model(
-        "size_emp", "PC_ENT", slope=0.12,
-        shares={
-            "E_DI3_GELO": _Share(72.0, ("PC_ENT",)),
-            "E_DI4_GELO": _Share(0.9, ("PC_ENT",), "E_DI3_GELO"),
-            "E_DI3_VLO": _Share(100.0, ("PC_ENT",), "_ALL", ("E_DI3_GELO",)),
-            "_HIVHI": _Share(0.35, (), "E_DI3_GELO"),
-            "E_DI3_VHI": _Share(0.2, ("PC_ENT",), "_HIVHI"),
-            "E_DI3_HI": _Share(1.0, ("PC_ENT",), "_HIVHI", ("E_DI3_VHI",)),
-            "E_DI3_LO": _Share(1.0, ("PC_ENT",), "E_DI3_GELO", ("_HIVHI",)),
-        },
-    ),
-    "isoc_ec_evals": _Model(
-        "size_emp", "PC_TURN", slope=0.06,
-        shares={
-            "E_ETURN": _Share(19.0, ("PC_TURN",)),
-            "E_AWSVAL": _Share(0.38, ("PC_TURN", "PC_ETURN"), "E_ETURN"),
-            "E_AXSVAL": _Share(1.0, ("PC_TURN", "PC_ETURN"), "E_ETURN", ("E_AWSVAL",)),
-        },
-    ),
-    "isoc_ai_iaiu": _Model(
-        "ind_type", "PC_IND", ("PC_IND_IU3",),
-        shares={
-            "I_IUAI": _Share(32.0, ("PC_IND", "PC_IND_IU3")),
-            **_parts("I_IUAI", ("PC_IND", "PC_IND_IU3"), I_IUAIPR=0.78, I_IUAIWP=0.45, I_IUAIFE=0.28),
-        },
-    ),
-    "isoc_ec_ib20": _Model(
-        "ind_type", "PC_IND", ("PC_IND_ILT12",), slope=0.1,
-        shares={"I_BLT12": _Share(75.0, ("PC_IND", "PC_IND_ILT12"))},
-    ),
-    "isoc_ec_ibgs": _Model(
-        "ind_type", "PC_IND", slope=0.1,
-        shares={
-            "_BUY3": _Share(55.0),
-            **_parts("_BUY3", ("PC_IND", "PC_IND_BUY3"),
-                     I_BPHG=0.88, I_BCS2=0.3, I_BFLMS2=0.33, I_BTICK2=0.22),
-        },
-    ),
-    "isoc_cicce_use": _Model("size_emp", "PC_ENT", slope=0.1, shares={"E_CC": _Share(45.0, ("PC_ENT",))}),
-    "isoc_eb_das": _Model("size_emp", "PC_ENT", slope=0.08, shares={"E_DA": _Share(33.0, ("PC_ENT",))}),
-    "isoc_sk_dskl_i21": _Model("ind_type", "PC_IND", slope=0.05, shares={"I_DSK2_BAB": _Share(56.0, ("PC_IND",))}),
-    # no indic_is and no breakdown: the statistic is the unit itself (share of total employment)
-    "isoc_sks_itspt": _Model(None, "PC_EMP", slope=0.06, shares={"PC_EMP": _Share(4.5, ("PC_EMP",))}),
-    "isoc_ec_iprb21": _Model(
-        "ind_type", "PC_IND", slope=0.1,
-        shares={
-            "_BUY3": _Share(55.0),
-            **_parts("_BUY3", ("PC_IND", "PC_IND_BUY3"), I_BARR2Y=0.36, I_BSPD1=0.2, I_BTFW1=0.07),
-        },
-    ),
-}
-
-
 def _logit(p):
     return np.log(p / (1 - p))
 
 
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """What one dataset of the mirror holds, read off the catalogue: the catalogue is the only list of
-    codes, so an entry added there appears in the sample with no code change."""
-
-    breakdowns: tuple[str, ...]
-    fixed: dict[str, str]
-    units: dict[str, tuple[str, ...]]  # indic_is -> units published
-    periods: dict[str, frozenset[int]]  # indic_is -> survey years it exists in
-    model: _Model
-
-
-def _shape(code: str, catalogue: Catalogue, years: list[int]) -> _Shape:
-    dims = DATASETS[code].dimensions
-    fallback = next((d for d in ("size_emp", "ind_type") if d in dims), None)
-    base = _MODELS.get(code) or _Model(fallback, "PC_ENT" if fallback == "size_emp" else "PC_IND")
-    variants = [(spec, v) for spec in catalogue.indicators if spec.dataset == code for v in spec.variants]
-    breakdown = base.breakdown
-    if breakdown is None:
-        breakdowns: tuple = (None,)
-    else:
-        found = {v.series[breakdown] for _, v in variants} | {"GE10" if breakdown == "size_emp" else "IND_TOTAL"}
-        order = list(_BREAKDOWN_OFFSET)
-        breakdowns = tuple(sorted(found, key=lambda b: (order.index(b) if b in order else len(order), b)))
-    fixed = {d: sorted({v.series[d] for _, v in variants})[0] for d in DATASETS[code].dimensions
-             if d not in (breakdown, "indic_is", "unit", "geo")}
-    shares = dict(base.shares)
-    units: dict[str, set[str]] = {indic: set(share.units) for indic, share in shares.items()}
-    periods: dict[str, set[int]] = {}
-    for spec, variant in variants:
-        indic = variant.series.get("indic_is", variant.series["unit"])  # the unit is the statistic without indic_is
-        if indic not in shares:  # an entry the model does not know: a plausible top-level share
-            shares[indic] = _Share(20.0, (variant.series["unit"],))
-        units.setdefault(indic, set()).add(variant.series["unit"])
-        periods.setdefault(indic, set()).update(
-            y for y in years if spec.periods.covers(y) and variant.periods.covers(y))
-    surveyed = set().union(*periods.values()) if periods else set(years)
-    for indic, share in shares.items():  # model-only codes follow the catalogue code they derive from
-        if indic not in periods:
-            parent = next((p for p in (share.parent, *share.rest_of) if p in periods), None)
-            periods[indic] = set(periods[parent]) if parent else surveyed
-    model = _Model(base.breakdown, base.share_unit, base.user_units, base.slope, shares)
-    return _Shape(breakdowns, fixed, {i: tuple(sorted(u)) for i, u in units.items()},
-                  {i: frozenset(p) for i, p in periods.items()}, model)
 
 
 class _Generator:
@@ -310,21 +163,6 @@ class _Generator:
         return state
 
 
-@dataclass
-class _Table:
-    """One dataset: per series key (DSD order), its cells (year, printed value, flag, conf)."""
-
-    code: str
-    series: dict[tuple[str, ...], list[tuple[int, str, str, str]]] = field(default_factory=dict)
-
-    def sorted_series(self):
-        return sorted(self.series.items())
-
-    @property
-    def rows(self) -> int:
-        return sum(len(cells) for cells in self.series.values())
-
-
 def _series_table(code: str, years: list[int], propensity: np.ndarray, seed: int, shape: _Shape) -> _Table:
     gen = _Generator(code, years, propensity, seed, shape)
     spec, model = gen.spec, gen.model
@@ -369,115 +207,6 @@ def _series_table(code: str, years: list[int], propensity: np.ndarray, seed: int
                     if cells:  # Eurostat leaves out series with no observation at all
                         table.series[key] = cells
     return table
-
-
-def _sdmx_csv(table: _Table, last_update: datetime) -> bytes:
-    spec = DATASETS[table.code]
-    prefix = f"ESTAT:{table.code.upper()}(1.0),{last_update.strftime('%d/%m/%y %H:%M:%S')},"
-    header = ["DATAFLOW", "LAST UPDATE", *spec.dimensions, "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "CONF_STATUS"]
-    lines = [",".join(header)]
-    for key, cells in table.sorted_series():
-        start = prefix + ",".join(key)
-        lines.extend(f"{start},{year},{value},{flag},{conf}" for year, value, flag, conf in cells)
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def _tsv(table: _Table, years: list[int]) -> bytes:
-    spec = DATASETS[table.code]
-    header = ",".join(spec.dimensions) + "\\TIME_PERIOD\t" + "\t".join(f"{y} " for y in years)
-    lines = [header]
-    for key, cells in table.sorted_series():
-        # the wide layout is dense: a left-out observation is printed as ': '
-        shown = {year: f"{value or ':'} {flag}{conf.lower()}" for year, value, flag, conf in cells}
-        lines.append(",".join(key) + "\t" + "\t".join(shown.get(y, ": ") for y in years))
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def _gzip(data: bytes) -> bytes:
-    # mtime=0 and no file name in the header: the same data gives the same bytes
-    return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-# (indent level, title, code, type); datasets of DATASETS get their dates and counts filled in.
-_TOC_TREE: tuple[tuple[int, str, str, str], ...] = (
-    (0, "Database by themes", "data", "folder"),
-    (1, "General and regional statistics", "general", "folder"),
-    (2, "European and national indicators for short-term analysis", "euroind", "folder"),
-    (3, "Business and consumer surveys", "ei_bcs", "folder"),
-    (4, "Consumers - monthly data", "ei_bsco_m", "dataset"),
-    (2, "Degree of urbanisation", "degurb", "folder"),
-    (3, "Digital economy and society", "degurb_isoc", "folder"),
-    (4, "ICT usage in households and by individuals", "du_isoc_i", "folder"),
-    (5, "E-commerce", "du_isoc_iec", "folder"),
-    (6, "", "isoc_ec_ib20", "dataset"),
-    (6, "", "isoc_ec_ibgs", "dataset"),
-    (1, "Population and social conditions", "popul", "folder"),
-    (2, "Demography, population stock and balance", "demo", "folder"),
-    (3, "Population on 1 January by age and sex", "demo_pjan", "dataset"),
-    (1, "Science, technology, digital society", "science", "folder"),
-    (2, "Digital economy and society", "isoc", "folder"),
-    (3, "ICT usage in households and by individuals", "isoc_i", "folder"),
-    (4, "Internet use", "isoc_iiu", "folder"),
-    (5, "Individuals - internet use", "isoc_ci_ifp_iu", "dataset"),
-    (5, "", "isoc_ai_iaiu", "dataset"),
-    (4, "E-commerce", "isoc_iec", "folder"),
-    (5, "", "isoc_ec_ib20", "dataset"),
-    (6, "Individuals using the internet for buying goods or services", "tin00096", "table"),
-    (5, "", "isoc_ec_ibgs", "dataset"),
-    (5, "", "isoc_ec_iprb21", "dataset"),
-    (4, "Digital skills", "isoc_sk", "folder"),
-    (5, "", "isoc_sk_dskl_i21", "dataset"),
-    (3, "ICT usage in enterprises", "isoc_e", "folder"),
-    (4, "E-commerce", "isoc_ec", "folder"),
-    (5, "", "isoc_ec_evals", "dataset"),
-    (4, "E-business", "isoc_eb", "folder"),
-    (5, "Artificial intelligence by NACE Rev. 2 activity", "isoc_eb_ain2", "dataset"),
-    (5, "", "isoc_eb_ai", "dataset"),
-    (5, "", "isoc_eb_das", "dataset"),
-    (4, "Cloud computing", "isoc_cc", "folder"),
-    (5, "", "isoc_cicce_use", "dataset"),
-    (4, "", "isoc_e_dii", "dataset"),
-    (3, "ICT specialists", "isoc_sks", "folder"),
-    (4, "", "isoc_sks_itspt", "dataset"),
-)
-# Entries outside the overview: (values, data start, data end, days before the last update).
-_TOC_OTHERS = {
-    "ei_bsco_m": (292446, "1980-01", None, 3),
-    "demo_pjan": (734973, "1960", None, 40),
-    "isoc_ci_ifp_iu": (506497, "2002", None, 0),
-    "tin00096": (354, "2020", None, 0),
-    "isoc_eb_ain2": (446514, "2018", None, 0),
-}
-
-
-def _toc(datasets: dict[str, tuple[int, int, int]], last_update: datetime) -> bytes:
-    """Eurostat's TOC txt: tab-separated, every field quoted but `values`, LF line ends."""
-    day = last_update.date()
-    structure_change = day - timedelta(days=77)
-
-    def quoted(*fields: str) -> str:
-        return "\t".join(f'"{f}"' for f in fields)
-
-    lines = [quoted("title", "code", "type", "last update of data", "last table structure change",
-                    "data start", "data end", "values")]
-    for level, title, code, kind in _TOC_TREE:
-        indent = "    " * level
-        if kind == "folder":
-            lines.append(quoted(indent + title, code, kind, " ", " ", " ", " ") + "\t")
-            continue
-        if code in datasets:
-            start, end, values = datasets[code]
-            title, updated = DATASETS[code].title, day
-        else:
-            values, start, end, days_before = _TOC_OTHERS[code]
-            updated = day - timedelta(days=days_before)
-            end = end or (updated.strftime("%Y-%m") if "-" in start else str(updated.year - 1))
-        lines.append(
-            quoted(indent + title, code, kind, updated.strftime("%d.%m.%Y"),
-                   min(structure_change, updated).strftime("%d.%m.%Y"), str(start), str(end))
-            + f"\t{values}"
-        )
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _propensity(seed: int) -> np.ndarray:
