@@ -32,7 +32,6 @@ def _measure(members: int, mirror: Path) -> dict:
     from pipeline.peers import load_peer_groups
     from pipeline.release import presentation_from_catalogue
     from pipeline.series import series_observations
-    from pipeline.targets import distance_to_target
 
     catalogue, peers = load_catalogue(), load_peer_groups()
     observations = {p.name.split(".")[0]: read_observations(p) for p in sorted((mirror / "data").glob("*.sdmx.csv.gz"))}
@@ -40,8 +39,8 @@ def _measure(members: int, mirror: Path) -> dict:
     start = time.perf_counter()
     long = series_observations(catalogue, observations, 2026)
     rankings = compute_rankings(catalogue, observations, 2026, "BE", long=long)
-    table = distance_to_target(compute_indicators(catalogue, observations, 2026, "BE", rankings=rankings,
-                                                  long=long, members=sorted(EU27)), catalogue)
+    table = compute_indicators(catalogue, observations, 2026, "BE", rankings=rankings, long=long,
+                               members=sorted(EU27))
     comparisons = peer_comparisons(table, catalogue, peers, 2026)
     shared = time.perf_counter() - start
     shown = presentation_from_catalogue(catalogue, 2026)

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Mapping
+from typing import Annotated, Any, Iterator
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, ValidationError

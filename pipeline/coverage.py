@@ -16,16 +16,13 @@ import pandas as pd
 from pipeline.catalogue import Catalogue, IndicatorSpec
 from pipeline.datasets import DATASETS
 from pipeline.geo import EU27, EU27_AGGREGATE
+from pipeline.key_figures import FLAG_WORDS
 from pipeline.series import codes_with_period, periods_of, variant_rows
 
 COVERAGE_COLUMNS = ("indicator_id", "version", "series", "declared", "periods", "first", "last",
                     "undeclared_periods", "status")
 GAP_COLUMNS = ("indicator_id", "geo", "time_period", "headline", "blocking", "reason")
 _PUBLISHED = EU27 | {EU27_AGGREGATE}
-_FLAG_WORDS = {"b": "break in series", "d": "definition differs", "e": "estimated", "f": "forecast",
-               "i": "imputed by Eurostat", "m": "missing, cannot exist", "n": "not significant",
-               "p": "provisional", "u": "low reliability", "s": "Eurostat estimate", "z": "not applicable",
-               "r": "revised", "c": "confidential"}
 
 
 def _years(rows: pd.DataFrame, where: str) -> list[int]:
@@ -102,7 +99,7 @@ def _unknown_versions(spec: IndicatorSpec, df: pd.DataFrame) -> list[dict]:
 def _flag_text(obs_status) -> str:
     if obs_status is None or pd.isna(obs_status) or not str(obs_status):
         return "not available"
-    words = [_FLAG_WORDS.get(letter, f"flag {letter}") for letter in str(obs_status)]
+    words = [FLAG_WORDS[letter]["en"] if letter in FLAG_WORDS else f"flag {letter}" for letter in str(obs_status)]
     return f"not available (flag {obs_status}: {', '.join(words)})"
 
 

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from pipeline.catalogue import Catalogue, IndicatorSpec, Topic
-from pipeline.datasets import DATASETS
 from pipeline.errors import ValidationFailed
 from pipeline.geo import EU27
 from pipeline.indicators import (

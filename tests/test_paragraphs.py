@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from pipeline.catalogue import load_catalogue
 from pipeline.paragraphs import reason_in, topic_statements

@@ -8,7 +8,6 @@ import io
 import json
 import re
 from collections import defaultdict
-from itertools import product
 from pathlib import Path
 
 import pytest
