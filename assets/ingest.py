@@ -27,6 +27,7 @@ from pipeline.datasets import DATASETS, dataset_spec
 from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.eurostat import read_observations
 from pipeline.eurostat.toc import TocEntry, parse_toc
+from pipeline.provenance import DatasetProvenance, ObservedDataset
 from pipeline.snapshots import sync_dataset
 from schemas.observations import validate_observations
 
@@ -138,9 +139,11 @@ def build_raw_asset(dataset: str) -> AssetsDefinition:
 
 
 def _observations_type(dataset: str) -> DagsterType:
-    def check(_context, df) -> TypeCheck:
-        if not isinstance(df, pd.DataFrame):
-            return TypeCheck(False, description=f"{dataset}: expected a DataFrame, got {type(df).__name__}")
+    def check(_context, observed) -> TypeCheck:
+        if not isinstance(observed, ObservedDataset):
+            return TypeCheck(False, description=f"{dataset}: expected observations with their provenance "
+                                                f"(ObservedDataset), got {type(observed).__name__}")
+        df = observed.frame
         try:
             validate_observations(df, dataset)
         except ValidationFailed as err:
@@ -171,7 +174,7 @@ def build_observations_asset(dataset: str) -> AssetsDefinition:
             "validated with Pandera; a failed validation blocks everything downstream."
         ),
     )
-    def _observations(context: AssetExecutionContext, store: PipelineStore) -> pd.DataFrame:
+    def _observations(context: AssetExecutionContext, store: PipelineStore) -> ObservedDataset:
         snap = store.raw().latest(dataset, source=store.source)
         if snap is None:
             raise Failure(f"no raw snapshot of {dataset} in {store.raw().root}: materialise raw/{dataset} first")
@@ -179,27 +182,21 @@ def build_observations_asset(dataset: str) -> AssetsDefinition:
             obs = read_observations(snap.data_path, dataset=dataset)
         except PipelineError as err:
             raise Failure(description=str(err), metadata={"snapshot": str(snap.folder)}) from err
-        obs.attrs.update(
-            eurostat_last_update=obs.attrs.get("eurostat_last_update") or snap.eurostat_last_update,
-            snapshot_sha256=snap.sha256,
-            snapshot_bytes=snap.provenance["bytes"],
-            url=snap.provenance["url"],
-            retrieved_at=snap.provenance["retrieved_at"],
-            source=snap.source,
-        )
+        origin = DatasetProvenance.of_snapshot(snap, obs)
+        obs.attrs = {}  # the provenance travels beside the frame, typed, not in pandas attrs
         periods = sorted(obs["time_period"].unique().tolist())
         context.add_output_metadata(
             {
                 "rows": len(obs),
                 "geos": int(obs["geo"].nunique()),
                 "periods": f"{periods[0]}–{periods[-1]} ({len(periods)})" if periods else "none",
-                "eurostat_last_update": str(obs.attrs["eurostat_last_update"]),
+                "eurostat_last_update": str(origin.eurostat_last_update),
                 "sha256": snap.sha256,
                 "source": snap.source,
                 "preview": markdown_table(obs, max_rows=10),
             }
         )
-        return obs
+        return ObservedDataset(obs, origin)
 
     return _observations
 

@@ -8,21 +8,33 @@ import pyarrow.parquet as pq
 from dagster import ConfigurableIOManagerFactory, InputContext, OutputContext, UPathIOManager
 from upath import UPath
 
+from pipeline.provenance import DatasetProvenance, ObservedDataset
+
+PROVENANCE_KEY = b"pipeline.provenance"
+
 
 class _ParquetUPathIOManager(UPathIOManager):
     extension = ".parquet"
 
-    def dump_to_path(self, context: OutputContext, obj: pd.DataFrame, path: UPath) -> None:
-        # pandas' attrs (dataset, Eurostat last update, snapshot sha256) travel in the pandas metadata.
-        table = pa.Table.from_pandas(obj, preserve_index=False)
+    def dump_to_path(self, context: OutputContext, obj: pd.DataFrame | ObservedDataset, path: UPath) -> None:
+        if isinstance(obj, ObservedDataset):
+            # The observations' provenance is stored beside the frame, under its own key.
+            table = pa.Table.from_pandas(obj.frame, preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                   PROVENANCE_KEY: obj.provenance.to_json().encode()})
+        else:
+            table = pa.Table.from_pandas(obj, preserve_index=False)
         tmp = path.with_name(f".{path.name}.tmp")
         with tmp.open("wb") as fh:
             pq.write_table(table, fh, compression="zstd")
         tmp.rename(path)
 
-    def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame:
+    def load_from_path(self, context: InputContext, path: UPath) -> pd.DataFrame | ObservedDataset:
         with path.open("rb") as fh:
-            return pq.read_table(fh).to_pandas()
+            table = pq.read_table(fh)
+        stored = (table.schema.metadata or {}).get(PROVENANCE_KEY)
+        frame = table.to_pandas()
+        return frame if stored is None else ObservedDataset(frame, DatasetProvenance.from_json(stored))
 
 
 class ParquetIOManager(ConfigurableIOManagerFactory):

@@ -45,6 +45,7 @@ from pipeline.geo import EU27
 from pipeline.peers import load_peer_groups
 from schemas.tables import Indicators, Rankings
 from pipeline.products import members as members_product
+from pipeline.provenance import DatasetProvenance, ObservedDataset, frames_and_provenance
 from pipeline.release import presentation_from_catalogue, publish_release
 from schemas.indicators import validate_indicators, validate_rankings
 
@@ -57,8 +58,9 @@ editions = TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", s
 OBSERVATION_INS = {f"obs_{code}": AssetIn(key=observations_key(code)) for code in sorted(DATASETS)}
 
 
-def _observations(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {name.removeprefix("obs_"): df for name, df in inputs.items()}
+def _observed(inputs: dict[str, ObservedDataset]) -> tuple[dict[str, pd.DataFrame], dict[str, DatasetProvenance]]:
+    """The observations' frames and their provenance, keyed by dataset code."""
+    return frames_and_provenance({name.removeprefix("obs_"): o for name, o in inputs.items()})
 
 
 def _edition(context: AssetExecutionContext) -> int:
@@ -92,7 +94,7 @@ def _check(name: str, problems: pd.DataFrame | list, *, passed: str, blocking_se
 )
 def series(context: AssetExecutionContext, overview: OverviewSettings, **observation_inputs) -> Output:
     edition = _edition(context)
-    observations = _observations(observation_inputs)
+    observations, _ = _observed(observation_inputs)
     try:
         catalogue = overview.catalogue()
         resolve_catalogue(catalogue, observations)
@@ -183,12 +185,14 @@ def headline_figures(table: pd.DataFrame, catalogue: Catalogue, edition: int, ge
 def indicators(context: AssetExecutionContext, overview: OverviewSettings, series: pd.DataFrame,
                rankings: pd.DataFrame, **observation_inputs):
     edition = _edition(context)
-    observations = _observations(observation_inputs)
+    observations, origins = _observed(observation_inputs)
     focus = overview.focus_geo
     try:
         catalogue = overview.catalogue()
         table = validate_indicators(compute_indicators(catalogue, observations, edition, focus, rankings=rankings,
-                                                       long=series, members=sorted(EU27)))
+                                                       long=series, members=sorted(EU27),
+                                                       last_updates={c: o.eurostat_last_update
+                                                                     for c, o in origins.items()}))
         coverage = compute_coverage(catalogue, observations)
     except PipelineError as err:
         raise Failure(description=str(err)) from err
@@ -220,22 +224,6 @@ def indicators(context: AssetExecutionContext, overview: OverviewSettings, serie
                  blocking_severity=AssetCheckSeverity.WARN)
 
 
-def _inputs(observations: dict[str, pd.DataFrame]) -> list[dict]:
-    return [
-        {
-            "dataset": code,
-            "url": df.attrs.get("url"),
-            "retrieved_at": df.attrs.get("retrieved_at"),
-            "eurostat_last_update": df.attrs.get("eurostat_last_update"),
-            "sha256": df.attrs.get("snapshot_sha256"),
-            "bytes": df.attrs.get("snapshot_bytes"),
-            "rows": len(df),
-            "source": df.attrs.get("source"),
-        }
-        for code, df in sorted(observations.items())
-    ]
-
-
 @asset(
     group_name="release",
     owners=OWNERS,
@@ -249,14 +237,14 @@ def _inputs(observations: dict[str, pd.DataFrame]) -> list[dict]:
 def release(context: AssetExecutionContext, store: PipelineStore, overview: OverviewSettings,
             indicators: pd.DataFrame, rankings: pd.DataFrame, **observation_inputs) -> MaterializeResult:
     edition = _edition(context)
-    observations = _observations(observation_inputs)
+    observations, origins = _observed(observation_inputs)
     try:
         catalogue = overview.catalogue()
         coverage = compute_coverage(catalogue, observations)
         result = publish_release(
             store.path, edition,
             indicators=indicators, rankings=rankings, observations=observations,
-            inputs=_inputs(observations), focus_geo=overview.focus_geo,
+            inputs=origins, focus_geo=overview.focus_geo,
             catalogue_hash=catalogue.sha256, presentation=presentation_from_catalogue(catalogue, edition),
             source=store.source, coverage=coverage, catalogue=catalogue,
             products={"members": functools.partial(members_product, png=overview.chart_png)},

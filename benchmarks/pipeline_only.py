@@ -23,6 +23,7 @@ from pipeline.catalogue import load_catalogue
 from pipeline.series import resolve_catalogue  # noqa: E402
 from pipeline.datasets import DATASETS  # noqa: E402
 from pipeline.eurostat import read_observations  # noqa: E402
+from pipeline.provenance import DatasetProvenance  # noqa: E402
 from pipeline.eurostat.client import EurostatClient  # noqa: E402
 from pipeline.eurostat.mirror import MirrorServer  # noqa: E402
 from pipeline.eurostat.toc import parse_toc  # noqa: E402
@@ -56,7 +57,7 @@ def run(data_dir: Path, edition: int) -> dict:
     catalogue = clock("catalogue", load_catalogue)
     mirror = data_dir / "sample-mirror"
     clock("sample mirror", write_sample_mirror, mirror, last_year=edition - 1, last_update=date(edition, 2, 27))
-    observations = {}
+    observations, origins = {}, {}
     with MirrorServer(mirror) as server:
         client = EurostatClient(server.base_url)
         toc = clock("catalogue", lambda: parse_toc(client.fetch_catalogue().body))
@@ -65,11 +66,7 @@ def run(data_dir: Path, edition: int) -> dict:
             result = clock("raw", sync_dataset, client, store, code, toc.get(code), source="sample")
             snap = result.snapshot
             obs = clock("observations: read", read_observations, snap.data_path, dataset=code)
-            obs.attrs.update(
-                eurostat_last_update=obs.attrs.get("eurostat_last_update") or snap.eurostat_last_update,
-                snapshot_sha256=snap.sha256, snapshot_bytes=snap.provenance["bytes"],
-                url=snap.provenance["url"], retrieved_at=snap.provenance["retrieved_at"], source=snap.source,
-            )
+            origins[code] = DatasetProvenance.of_snapshot(snap, obs)
             clock("observations: validate", validate_observations, obs, code)
             observations[code] = obs
     used = {code: observations[code] for code in sorted(catalogue.datasets)}
@@ -77,15 +74,9 @@ def run(data_dir: Path, edition: int) -> dict:
     rankings = clock("rankings", lambda: validate_rankings(compute_rankings(catalogue, used, edition, FOCUS)))
     indicators = clock("indicators", lambda: validate_indicators(
         compute_indicators(catalogue, used, edition, FOCUS, rankings=rankings)))
-    inputs = [
-        {"dataset": code, "url": df.attrs["url"], "retrieved_at": df.attrs["retrieved_at"],
-         "eurostat_last_update": df.attrs["eurostat_last_update"], "sha256": df.attrs["snapshot_sha256"],
-         "bytes": df.attrs["snapshot_bytes"], "rows": len(df), "source": df.attrs["source"]}
-        for code, df in sorted(used.items())
-    ]
     published = clock(
         "release", publish_release, data_dir, edition, indicators=indicators, rankings=rankings,
-        observations=used, inputs=inputs, focus_geo=FOCUS, catalogue_hash=catalogue.sha256,
+        observations=used, inputs={code: origins[code] for code in used}, focus_geo=FOCUS, catalogue_hash=catalogue.sha256,
         presentation=presentation_from_catalogue(catalogue, edition), source="sample",
     )
     return {

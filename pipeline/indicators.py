@@ -116,8 +116,12 @@ def compute_indicators(
     rankings: pd.DataFrame | None = None,
     long: pd.DataFrame | None = None,
     members: Iterable[str] | None = None,
+    last_updates: Mapping[str, str | None] | None = None,
 ) -> pd.DataFrame:
     """One row per indicator, period and member: value, flags, EU value, change, rank.
+
+    `last_updates` (dataset -> Eurostat's last update) comes from the datasets' provenance; without
+    it, the date the reader found in each file.
 
     `members` defaults to the focus country alone; the release passes all 27. The edition's
     reporting period always has a row for every member: without a value, `missing_reason` says why.
@@ -164,7 +168,8 @@ def compute_indicators(
     table["unit"] = spec_of.map(lambda s: s.unit)
     table["series_key"] = [series_key(s, g, p) for s, g, p in zip(spec_of, table["geo"], table["time_period"])]
     table["reference_period"] = table["time_period"] + spec_of.map(lambda s: s.reference_offset)
-    updates = {ds: observations[ds].attrs.get("eurostat_last_update") for ds in catalogue.datasets}
+    updates = {ds: (last_updates[ds] if last_updates is not None else observations[ds].attrs.get("eurostat_last_update"))
+               for ds in catalogue.datasets}
     table["eurostat_last_update"] = table["dataset"].map(updates)
     table["obs_status"] = table["obs_status"].where(table["obs_status"].notna(), None)
     table["conf_status"] = table["conf_status"].where(table["conf_status"].notna(), None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Mapping
@@ -30,6 +30,7 @@ from pipeline.datasets import validate_dataset_code
 from pipeline.errors import ReleaseError
 from pipeline.indicators import INDICATOR_COLUMNS, RANKING_COLUMNS
 from pipeline.products import PRODUCTS, Presentation, ProductInputs, render_products
+from pipeline.provenance import DatasetProvenance
 from pipeline.revisions import REVISION_COLUMNS, figures, revisions
 from schemas.tables import Indicators, Rankings, code_columns, dtypes
 
@@ -38,7 +39,6 @@ __all__ = [
     "list_versions", "presentation_from_catalogue", "publish_release", "read_latest", "vintage_note",
 ]
 
-INPUT_FIELDS = ("url", "retrieved_at", "eurostat_last_update", "sha256", "bytes", "rows")
 SOURCES = {"eurostat": "Eurostat figures", "sample": "synthetic sample data, not Eurostat figures"}
 
 LATEST = "latest.json"
@@ -172,40 +172,27 @@ def _typed(table: pd.DataFrame, model, name: str) -> pd.DataFrame:
     return out
 
 
-def _provenance(inputs: Any, observations: Mapping[str, pd.DataFrame]) -> dict[str, dict]:
-    """Per input dataset {url, retrieved_at, eurostat_last_update, sha256, bytes, rows, source}, sorted."""
-    if isinstance(inputs, pd.DataFrame):
-        records = inputs.to_dict("records")
-    elif isinstance(inputs, Mapping):
-        records = [{"dataset": code, **dict(info)} for code, info in inputs.items()]
-    else:
-        records = [dict(r) for r in inputs]
+def _provenance(inputs: Mapping[str, DatasetProvenance], observations: Mapping[str, pd.DataFrame]
+                ) -> dict[str, DatasetProvenance]:
+    """Each released dataset's provenance, sorted; every dataset whose observations are released needs one."""
     out = {}
-    for record in records:
-        code = validate_dataset_code(str(record.get("dataset")))
-        if "rows" not in record and code in observations:
-            record["rows"] = len(observations[code])  # snapshots know bytes, not rows
-        missing = [f for f in INPUT_FIELDS if f not in record]
-        if missing:
-            raise ReleaseError(f"inputs: dataset {code}: missing field(s) {missing}")
-        out[code] = {f: plain(record[f]) for f in INPUT_FIELDS} | {"source": plain(record.get("source"))}
+    for code, record in inputs.items():
+        if not isinstance(record, DatasetProvenance):
+            raise ReleaseError(f"inputs: dataset {code}: expected a DatasetProvenance, not {type(record).__name__}")
+        if record.dataset != code:
+            raise ReleaseError(f"inputs: the provenance filed under {code} is that of {record.dataset}")
+        out[validate_dataset_code(code)] = record
     without = sorted(set(observations) - set(out))
     if without:
         raise ReleaseError(f"inputs: no provenance for dataset(s) {without} whose observations are released")
     return dict(sorted(out.items()))
 
 
-def _presentation(presentation: Any) -> Presentation:
-    if isinstance(presentation, Presentation):
-        return presentation
-    get = presentation.get if isinstance(presentation, Mapping) else lambda k, d=None: getattr(presentation, k, d)
-    headline = get("headline_ids", None) or get("headline", None) or ()
-    periods = get("reporting_periods", None) or get("reporting_period", None)
-    topics = get("topics", None)
-    if periods is None or topics is None:
-        raise ReleaseError("presentation needs 'headline_ids', 'reporting_periods' and 'topics'")
-    return Presentation(tuple(headline), {str(k): int(v) for k, v in periods.items()},
-                        {str(k): dict(v) for k, v in topics.items()})
+def _presentation(presentation: Presentation) -> Presentation:
+    if not isinstance(presentation, Presentation):
+        raise ReleaseError(f"presentation must be a pipeline.products.Presentation (see presentation_from_catalogue), "
+                           f"not {type(presentation).__name__}")
+    return presentation
 
 
 # ------------------------------------------------------------------------------------------- save
@@ -222,18 +209,28 @@ def _version_id(folder: Path, created: datetime, digest: str) -> str:
 
 
 def _table_files(tmp: Path, meta: dict, tables: Mapping[str, pd.DataFrame],
-                 observations: Mapping[str, pd.DataFrame]) -> list[dict]:
+                 observations: Mapping[str, pd.DataFrame], inputs: Mapping[str, DatasetProvenance]) -> list[dict]:
     """The release's tables as Parquet in the work folder; returns their manifest entries."""
     files = [store.save(tmp, f"{name}.parquet", parquet_bytes(df, meta | {"table": name}), rows=len(df))
              for name, df in tables.items()]
     for code, df in sorted(observations.items()):
-        attrs = {k: plain(v) for k, v in df.attrs.items()}
-        extra = {"table": "observations", "dataset": code, "format": attrs.get("format"),
-                 "eurostat_last_update": attrs.get("eurostat_last_update"),
-                 # pandas.read_parquet restores df.attrs from this key
-                 "PANDAS_ATTRS": json.dumps(attrs, default=str)}
-        files.append(store.save(tmp, f"observations/{code}.parquet", parquet_bytes(df, meta | extra), rows=len(df)))
+        origin = asdict(inputs[code])
+        extra = {"table": "observations", "dataset": code, "format": origin["format"],
+                 "eurostat_last_update": origin["eurostat_last_update"],
+                 # pandas.read_parquet gives report builds the dataset's provenance back as df.attrs
+                 "PANDAS_ATTRS": json.dumps(origin, default=str)}
+        files.append(store.save(tmp, f"observations/{code}.parquet", parquet_bytes(_bare(df), meta | extra),
+                                rows=len(df)))
     return files
+
+
+def _bare(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame without pandas attrs: the file's own attrs are its provenance, written above."""
+    if not df.attrs:
+        return df
+    bare = df.copy(deep=False)
+    bare.attrs = {}
+    return bare
 
 
 def _unchanged(folder: Path, edition: int, digest: str) -> PublishResult | None:
@@ -268,7 +265,7 @@ def publish_release(
     inputs: Any,
     focus_geo: str,
     catalogue_hash: str,
-    presentation: Presentation | Mapping[str, Any],
+    presentation: Presentation,
     source: str,
     coverage: pd.DataFrame | None = None,
     missing: pd.DataFrame | None = None,
@@ -288,7 +285,8 @@ def publish_release(
         "rankings": _typed(rankings.assign(is_focus=False), Rankings, "rankings"),
     }
     observations = {validate_dataset_code(code): df for code, df in observations.items()}
-    provenance = _provenance(inputs, observations)
+    typed_inputs = _provenance(inputs, observations)
+    provenance = {code: record.manifest_record() for code, record in typed_inputs.items()}
     shown = _presentation(presentation)
     digest = content_hash(
         indicators=tables["indicators"], rankings=tables["rankings"], observations=observations,
@@ -323,7 +321,7 @@ def publish_release(
         # save: everything into a work folder, then one rename makes the version visible
         try:
             with store.staged(folder) as tmp:
-                files = _table_files(tmp, meta, {**tables, "revisions": changed}, observations)
+                files = _table_files(tmp, meta, {**tables, "revisions": changed}, observations, typed_inputs)
                 files += [store.save(tmp, path, data) for path, data in sorted(made.items())]
                 manifest = {
                     "edition": edition,

@@ -6,12 +6,14 @@ import gzip
 import json
 from datetime import date
 import pandas as pd
+import pyarrow.parquet as pq
 
 from pipeline.geo import EU27
 import pytest
 
 from assets.definitions import defs
 from pipeline.datasets import DATASETS
+from pipeline.provenance import DatasetProvenance
 from pipeline.release import read_latest
 from tests.eurostat_server import Respond, data_route
 from tests.helpers.graph import EDITION, run_graph, sample_files, serve
@@ -57,9 +59,12 @@ def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_p
             assert meta["rows"] == len(gzip.decompress(sample[code]).splitlines()) - 1
             assert meta["geos"] == 37 and meta["source"] == "sample" and "| dataset |" in meta["preview"]
 
-        obs = pd.read_parquet(tmp_path / "assets" / "observations" / "isoc_eb_ai.parquet")
-        assert obs.attrs["snapshot_sha256"] == json.loads(
+        # The observations travel with their provenance, typed, in their own key of the stored Parquet.
+        stored = pq.read_schema(tmp_path / "assets" / "observations" / "isoc_eb_ai.parquet").metadata
+        origin = DatasetProvenance.from_json(stored[b"pipeline.provenance"])
+        assert origin.sha256 == json.loads(
             (tmp_path / "raw/eurostat/isoc_eb_ai/2026-02-27/provenance.json").read_text())["sha256"]
+        assert origin.rows == _metadata(first, "observations/isoc_eb_ai")["rows"] and origin.source == "sample"
         release = read_latest(tmp_path, EDITION)
         manifest = json.loads((release / "manifest.json").read_text())
         assert manifest["source"] == "sample"

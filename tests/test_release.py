@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+from dataclasses import replace
 import os
 import signal
 import stat
@@ -124,7 +125,7 @@ def test_identical_figures_publish_nothing(tmp_path):
     again["indicators"] = again["indicators"].iloc[::-1]
     again["observations"]["isoc_eb_ai"]["geo"] = again["observations"]["isoc_eb_ai"]["geo"].cat.reorder_categories(
         sorted(again["observations"]["isoc_eb_ai"]["geo"].cat.categories, reverse=True))
-    again["inputs"]["isoc_eb_ai"]["retrieved_at"] = "2026-12-01T08:00:00+00:00"
+    again["inputs"]["isoc_eb_ai"] = replace(again["inputs"]["isoc_eb_ai"], retrieved_at="2026-12-01T08:00:00+00:00")
     second = publish_release(tmp_path, EDITION, now=T1, **again)
     assert not second.published
     assert second.message == f"unchanged: release {first.version} already has these figures"

@@ -11,6 +11,8 @@ from pipeline.targets import TARGET_COLUMNS
 
 from pipeline.datasets import DATASETS
 from pipeline.geo import EU27, EU27_AGGREGATE
+from pipeline.products import Presentation
+from pipeline.provenance import DatasetProvenance
 
 MEMBERS = sorted(EU27)
 GEOS = MEMBERS + [EU27_AGGREGATE, "NO"]  # NO is served by Eurostat but never ranked
@@ -156,23 +158,21 @@ def release_inputs(edition: int = 2026, *, overrides=None, focus_geo: str = "BE"
     obs = observations(periods, overrides or {})
     indicators, rankings = rankings_and_indicators(obs, focus_geo)
     inputs = {
-        dataset: {
-            "dataset": dataset,
-            "url": f"http://127.0.0.1:8765/sdmx/2.1/data/{dataset}?format=SDMX-CSV&compressed=true",
-            "retrieved_at": "2026-03-01T10:00:00+00:00",
-            "eurostat_last_update": LAST_UPDATE[dataset],
-            "sha256": hashlib.sha256(df.to_csv(index=False).encode()).hexdigest(),
-            "bytes": 1000 + len(df),
-            "rows": len(df),
-            "source": source,
-        }
+        dataset: DatasetProvenance(
+            dataset=dataset,
+            url=f"http://127.0.0.1:8765/sdmx/2.1/data/{dataset}?format=SDMX-CSV&compressed=true",
+            retrieved_at="2026-03-01T10:00:00+00:00",
+            eurostat_last_update=LAST_UPDATE[dataset],
+            sha256=hashlib.sha256(df.to_csv(index=False).encode()).hexdigest(),
+            bytes=1000 + len(df),
+            rows=len(df),
+            source=source,
+            format="sdmx-csv-1.0",
+        )
         for dataset, df in obs.items()
     }
-    presentation = {
-        "headline_ids": [i for i, spec in INDICATORS.items() if spec[3]],
-        "reporting_periods": {i: edition - 1 for i in INDICATORS},
-        "topics": TOPICS,
-    }
+    presentation = Presentation(headline_ids=tuple(i for i, spec in INDICATORS.items() if spec[3]),
+                                reporting_periods={i: edition - 1 for i in INDICATORS}, topics=TOPICS)
     extra = {"catalogue": catalogue()} if products else {"products": {}}
     return dict(indicators=indicators, rankings=rankings, observations=obs, inputs=inputs, focus_geo=focus_geo,
                 catalogue_hash="c" * 64, presentation=presentation, source=source, **extra)
