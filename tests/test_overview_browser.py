@@ -2,8 +2,9 @@
 members/<GEO>/overview.<lang>.html with the network blocked and renders it without an error or a
 request, and prints it to A4 with its title, its figures as written and no chart cut across pages.
 
-Two chromium launches in all: one DevTools session opens the three documents (and a faulty one, to
-show the checks catch what they look for), one `--print-to-pdf` prints the French document.
+Three chromium launches in all: one DevTools session opens the three documents (and a faulty one, to
+show the checks catch what they look for), one `--print-to-pdf` prints the French document, one a
+long table styled by the document's print CSS.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pipeline.catalogue import load_catalogue
 from pipeline.comparisons import peer_comparisons
 from pipeline.key_figures import LANGUAGES, SAMPLE_LABELS
 from pipeline.member_products import MemberInputs, member_files
+from pipeline.overview_document import CSS
 from pipeline.peers import load_peer_groups
 from pipeline.release import presentation_from_catalogue
 from tests.helpers.browser import Browser, print_to_pdf, require_chromium
@@ -162,6 +164,19 @@ def test_no_chart_is_cut_across_pages(printed, reports):
         words = [_squash(t) for t in chart["texts"] if t.strip()]
         best = max(pages, key=lambda page: sum(w in page for w in words))
         assert all(w in best for w in words), f"chart {words[:2]} lost {[w for w in words if w not in best]}"
+
+
+def test_a_table_longer_than_a_page_repeats_its_header_on_every_page(chromium, tmp_path):
+    """The document's print CSS alone, on a table of 120 rows: each printed page starts with the header."""
+    rows = "".join(f"<tr><td>Row {i} of the table</td><td class=num>{i},5 %</td></tr>" for i in range(120))
+    html = tmp_path / "long.html"
+    html.write_text(f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{CSS}</style></head><body>'
+                    f"<h1>Long table</h1><table><thead><tr><th>Indicator</th><th>Value</th></tr></thead>"
+                    f"<tbody>{rows}</tbody></table></body></html>", encoding="utf-8")
+    print_to_pdf(chromium, html, tmp_path / "long.pdf")
+    texts = [_squash(page.extract_text()) for page in PdfReader(tmp_path / "long.pdf").pages]
+    assert len(texts) > 1 and all("IndicatorValue" in text for text in texts)
+    assert all(sum(text.count(f"Row{i}ofthetable{i},5%") for text in texts) == 1 for i in range(120))
 
 
 @pytest.mark.xfail(strict=True, reason="pipeline/svg_charts.py: a series chart's end label (e.g. 'Belgique (DII v3) "

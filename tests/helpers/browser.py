@@ -205,11 +205,15 @@ class Browser:
             raise DevToolsError(f"evaluating {expression[:60]!r}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def screenshot(self, path: Path, *, media: str = "print", size: tuple[int, int] = A4_PX) -> bytes:
-        """PNG of the top `size` of the page as `media` shows it (print: the print CSS, on screen)."""
+    def screenshot(self, path: Path, *, media: str = "print", size: tuple[int, int] = A4_PX,
+                   before: str = "") -> bytes:
+        """PNG of the top `size` of the page as `media` shows it (print: the print CSS, on screen), after
+        running the script `before` in it."""
         session = self._tab(*size)
         self.send("Emulation.setEmulatedMedia", {"media": media}, session)
         self._load(session, path.resolve().as_uri())
+        if before:
+            self.evaluate(session, before)
         shot = self.send("Page.captureScreenshot", {
             "format": "png", "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}}, session)
         return base64.b64decode(shot["data"])
