@@ -115,7 +115,7 @@ def test_every_language_renders_offline_with_no_error_and_no_request(reports, la
     assert report.fetched == [], f"the {lang} document fetched {report.fetched}: it must be self-contained"
     assert report.failed == [] and report.errors == [], (report.failed, report.errors)
     assert report.dom["lang"] == lang
-    assert report.dom["h1"] == report.dom["title"] and f"{EDITION}" in report.dom["title"]
+    assert f"{EDITION}" in report.dom["title"] and report.dom["title"] in report.dom["h1"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -123,7 +123,7 @@ def test_every_topic_has_its_section_heading_and_visible_charts(reports, documen
     dom = reports[lang].dom
     by_id = {s["id"]: s for s in dom["sections"]}
     for topic in CAT.topics:  # the synthetic mirror has every topic's series
-        assert by_id[topic.id]["heading"] == topic.title[lang]
+        assert topic.title[lang] in by_id[topic.id]["heading"]
         assert by_id[topic.id]["charts"], f"{lang}: no chart in section {topic.id}"
     assert "digital_decade" in by_id
     # every <svg> of the file became a chart the page lays out at the text width, none swallowed by the parser
