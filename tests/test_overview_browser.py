@@ -2,9 +2,9 @@
 members/<GEO>/overview.<lang>.html with the network blocked and renders it without an error or a
 request, and prints it to A4 with its title, its figures as written and no chart cut across pages.
 
-Three chromium launches in all: one DevTools session opens the three documents (and a faulty one, to
+Four chromium launches in all: one DevTools session opens the three documents (and a faulty one, to
 show the checks catch what they look for), one `--print-to-pdf` prints the French document, one a
-long table styled by the document's print CSS.
+long table styled by the document's print CSS, one takes docs/screenshots.py's pictures.
 """
 
 from __future__ import annotations
@@ -180,8 +180,26 @@ def test_a_table_longer_than_a_page_repeats_its_header_on_every_page(chromium, t
 
 
 @pytest.mark.xfail(strict=True, reason="pipeline/svg_charts.py: a series chart's end label (e.g. 'Belgique (DII v3) "
-                   "79,9 %') is wider than the 122 px right of the plot and runs past the chart, so print cuts it; "
+                   "79,9 %') is wider than the 122 px right of the plot and runs past the chart, which cuts it on screen and "
+                   "in print; "
                    "drop this mark when the chart makes room for it")
 def test_no_chart_text_runs_past_its_chart(reports):
     past = {lang: [t for chart in reports[lang].dom["charts"] for t in chart["pastEdge"]] for lang in LANGUAGES}
     assert not any(past.values()), f"printed pages cut these labels at the chart's edge: {past}"
+
+
+def test_the_screenshot_script_photographs_page_one_of_each_language(chromium, documents, tmp_path):
+    """docs/screenshots.py on a release folder: one small A4-shaped PNG a language, the page's margins white."""
+    from PIL import Image
+
+    from docs.screenshots import screenshots
+
+    folder = documents["en"].parents[2]  # <release>/members/BE/overview.en.html
+    written = screenshots(folder, tmp_path, EDITION, GEO)
+    assert [p.name for p in written] == [f"overview_{GEO}_{EDITION}_{lang}.png" for lang in LANGUAGES]
+    for path in written:
+        image = Image.open(path).convert("L")
+        assert image.size == (794, 1123) and path.stat().st_size < 250_000
+        top, bottom = image.crop((0, 0, 794, 300)), image.crop((0, 1123 - 60, 794, 1123))
+        assert top.getextrema()[0] < 100, f"{path.name}: no title on the page"
+        assert bottom.getextrema()[0] == 255, f"{path.name}: something is drawn in the bottom margin"
