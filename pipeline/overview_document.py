@@ -26,16 +26,26 @@ HEAD = {"en": ("Indicator", "Year", "Value", "EU27", "Rank", "Neighbours", "Chan
 NOTES = {"en": "Notes", "nl": "Opmerkingen", "fr": "Notes"}
 SOURCES = {"en": "Sources", "nl": "Bronnen", "fr": "Sources"}
 CSS = """
-@page { size: A4; margin: 18mm 16mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #1b2631; max-width: 180mm; margin: auto; }
-h1 { font-size: 18pt; } h2 { font-size: 13pt; border-bottom: 1px solid #b8c2cc; margin-top: 18pt; }
-.sample { border: 2px solid #b00020; color: #b00020; font-weight: bold; padding: 6pt; }
+@page { size: A4; margin: 16mm 15mm 17mm;
+  @bottom-right { content: counter(page) " / " counter(pages); font: 8pt "DejaVu Sans", Arial, sans-serif; color: #5d6d7e; } }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; line-height: 1.35; color: #1b2631;
+  max-width: 180mm; margin: auto; }
+h1 { font-size: 18pt; margin: 0 0 8pt; line-height: 1.2; }
+h2 { font-size: 13pt; border-bottom: 1px solid #b8c2cc; margin: 16pt 0 6pt; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+h2 + p, h2 + ul { break-before: avoid; page-break-before: avoid; }
+p, li { orphans: 3; widows: 3; }
+.sample { border: 2px solid #b00020; color: #b00020; font-weight: bold; padding: 6pt; break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 6pt 0; }
+thead { display: table-header-group; } tr { break-inside: avoid; page-break-inside: avoid; }
+th { border-bottom: 1.5px solid #5d6d7e; }
 th, td { border-bottom: 1px solid #dde3e8; padding: 2pt 4pt; text-align: left; vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; }
-figure { margin: 6pt 0; break-inside: avoid; } figure svg { width: 100%; height: auto; }
-section { break-before: auto; } h2 { break-after: avoid; } tr { break-inside: avoid; }
+figure { margin: 6pt 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { display: block; width: 100%; height: auto; max-height: 235mm; }
 .notes { font-size: 8pt; color: #5d6d7e; }
+@media print { body { max-width: none; margin: 0; } }
 """
 
 
