@@ -36,7 +36,7 @@ def eurostat_labels(context: AssetExecutionContext, eurostat: EurostatApi, store
         raise _download_failure(err) from err
     for result in synced:
         context.log.info(result.message)
-    table, label_warnings = labels_table(codelists, needed, dutch)
+    table, label_warnings = labels_table(codelists, needed, dutch, source=store.source)
     warnings += label_warnings
     for warning in warnings:
         context.log.warning(warning)

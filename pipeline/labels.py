@@ -65,8 +65,13 @@ def load_dutch(path: str | Path | None = None) -> dict[str, dict[str, str]]:
 
 
 def labels_table(codelists: Mapping[str, Codelist], needed: Mapping[str, Iterable[str]],
-                 dutch: Mapping[str, Mapping[str, str]]) -> tuple[pd.DataFrame, list[str]]:
-    """One row per codelist, code and language (en, fr, de, nl), and the warnings about every fallback."""
+                 dutch: Mapping[str, Mapping[str, str]], *, source: str = "eurostat") -> tuple[pd.DataFrame, list[str]]:
+    """One row per codelist, code and language (en, fr, de, nl), and the warnings about every fallback.
+
+    `source`: where the codelists came from, "eurostat" or "sample" (the demo's synthetic mirror),
+    which is what the codelists' rows say they are."""
+    if source not in ("eurostat", "sample"):
+        raise ValueError(f"source must be 'eurostat' or 'sample', not {source!r}")
     rows: list[tuple] = []
     warnings: list[str] = []
     for name, codes in sorted(needed.items()):
@@ -82,7 +87,7 @@ def labels_table(codelists: Mapping[str, Codelist], needed: Mapping[str, Iterabl
             english = eurostat.get("en") or code
             for lang in EUROSTAT_LANGS:
                 label = eurostat.get(lang)
-                rows.append((name, version, code, lang, label or english, "eurostat" if label else "fallback"))
+                rows.append((name, version, code, lang, label or english, source if label else "fallback"))
             own = dutch.get(name, {}).get(code)
             if own is None:
                 warnings.append(f"codelist {name}: code {code} has no Dutch label of ours (labels_nl.yaml): "

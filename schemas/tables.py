@@ -186,8 +186,8 @@ class Labels(pa.DataFrameModel):
                                  isin=["en", "fr", "de", "nl"])
     label: Series[object] = _text("the label", str_length={"min_value": 1})
     source: Series[object] = _text("eurostat (Eurostat's codelist), own (our Dutch), fallback (no label in this "
-                                   "language: Eurostat's English label, or the code)", code=True,
-                                   isin=["eurostat", "own", "fallback"])
+                                   "language: Eurostat's English label, or the code), sample (the demo's synthetic "
+                                   "codelists)", code=True, isin=["eurostat", "own", "fallback", "sample"])
 
     class Config:
         strict = True

@@ -112,8 +112,8 @@ def test_a_failing_codelist_is_a_warning_and_the_stored_one_stands_in(server, tm
 
 def test_labels_table_eurostat_labels_our_dutch_and_every_fallback_reported():
     size = parse_codelist(codelist_message("SIZE_EMP", "7.0", {"en": "Size"}, {
-        "GE10": SIZE["GE10"], "GE250": {"en": "250 persons employed or more"}}, AT))
-    needed = {"SIZE_EMP": frozenset({"GE10", "GE250", "10-49"}), "UNIT": frozenset({"PC_ENT"})}
+        "GE10": SIZE["GE10"], "GE250": {"en": "250 persons employed or more"}, "0-9": {"fr": "De 0 à 9"}}, AT))
+    needed = {"SIZE_EMP": frozenset({"GE10", "GE250", "10-49", "0-9"}), "UNIT": frozenset({"PC_ENT"})}
     table, warnings = labels_table({"SIZE_EMP": size}, needed, {"SIZE_EMP": {"GE10": "10 of meer werkzame personen"}})
     Labels.validate(table)
     index = LabelIndex(table)
@@ -123,6 +123,8 @@ def test_labels_table_eurostat_labels_our_dutch_and_every_fallback_reported():
     assert index.is_fallback("size_emp", "GE250", "fr") and not index.is_fallback("size_emp", "GE10", "nl")
     assert index.label("size_emp", "10-49", "en") == "10-49"  # not in the codelist: its code
     assert index.label("geo", "XX", "en") == "XX"
+    assert (index.label("size_emp", "0-9", "en"), index.label("size_emp", "0-9", "fr")) == ("0-9", "De 0 à 9")
+    assert index.is_fallback("size_emp", "0-9", "en") and not index.is_fallback("size_emp", "0-9", "fr")
     by = table.set_index(["codelist", "code", "lang"])
     assert by.loc[("SIZE_EMP", "GE10", "nl"), "source"] == "own"
     assert by.loc[("SIZE_EMP", "GE10", "de"), "source"] == "eurostat"
@@ -130,6 +132,8 @@ def test_labels_table_eurostat_labels_our_dutch_and_every_fallback_reported():
     assert pd.isna(by.loc[("UNIT", "PC_ENT", "en"), "codelist_version"])
     assert "codelist SIZE_EMP 7.0: code 10-49 is not in it: the English label, or the code, is shown instead" in warnings
     assert "codelist SIZE_EMP 7.0: code GE250 has no label in fr, de: the English label, or the code, is shown instead" \
+        in warnings
+    assert "codelist SIZE_EMP 7.0: code 0-9 has no label in en, de: the English label, or the code, is shown instead" \
         in warnings
     assert "codelist UNIT: not available; its codes are labelled with the code itself" in warnings
     assert any(w.startswith("codelist SIZE_EMP: code GE250 has no Dutch label of ours") for w in warnings)
@@ -235,6 +239,7 @@ def test_the_labels_asset_materialises_from_the_sample_codelists_and_reuses_its_
     Labels.validate(table)
     by = table.set_index(["codelist", "code", "lang"])["label"]
     assert by[("SIZE_EMP", "GE250", "fr")] == "GE250 (libellé fictif)"  # synthetic, and says so
+    assert set(table["source"]) == {"sample", "own"}
     assert by[("SIZE_EMP", "GE250", "nl")] == "250 of meer werkzame personen"  # ours
     stored = (data / "raw" / "eurostat-codelists").iterdir()
     assert sorted(p.name for p in stored if not p.name.startswith(".")) == sorted(codelists)  # beside: locks
