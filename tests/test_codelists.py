@@ -114,3 +114,20 @@ def test_problems_name_the_codelist_and_code_missing_or_without_a_label():
         "codelist SIZE_EMP 7.0: code 10-49 is not in it",
         "codelist SIZE_EMP 7.0: code GE250 has no label in en",
     ]
+
+
+@pytest.mark.parametrize("name", REAL_OTHERS[:3])
+def test_the_real_dsds_name_each_dimensions_codelist_as_the_dimension_upper_cased(samples_dir, name):
+    """What `pipeline.labels.codelist_id` assumes, held against Eurostat's own data structure definitions."""
+    from defusedxml.ElementTree import fromstring
+
+    from pipeline.eurostat.codelists import NAMESPACES
+    from pipeline.labels import codelist_id
+
+    structure, _ = NAMESPACES["3.0"]
+    root = fromstring((samples_dir / "_structure" / name).read_bytes(), forbid_dtd=True)
+    dimensions = root.iter(f"{{{structure}}}Dimension")
+    found = {d.get("id"): d.find(f".//{{{structure}}}Enumeration").text for d in dimensions}
+    assert "indic_is" in found and "geo" in found
+    for dimension, urn in found.items():
+        assert urn.startswith(f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist=ESTAT:{codelist_id(dimension)}(")
