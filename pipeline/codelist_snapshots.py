@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline import PIPELINE_VERSION, store
 from pipeline.durable import write_synced
-from pipeline.errors import PipelineError
+from pipeline.errors import EurostatUnavailable, PipelineError
 from pipeline.eurostat.client import EurostatClient
 from pipeline.eurostat.codelists import Codelist, parse_codelist
 from pipeline.eurostat.download import Download
@@ -118,8 +118,11 @@ class CodelistStore:
 
 
 def sync_codelist(client: EurostatClient, codelists: CodelistStore, codelist: str, needed: frozenset[str], *,
-                  source: str = "eurostat", force: bool = False) -> CodelistSync:
-    """The stored codelist if it has every `needed` code, else (or when forced) Eurostat's newest one."""
+                  source: str = "eurostat", force: bool = False,
+                  unavailable: EurostatUnavailable | None = None) -> CodelistSync:
+    """The stored codelist if it has every `needed` code, else (or when forced) Eurostat's newest one.
+
+    `unavailable`: Eurostat was found unavailable already; raised instead of asking it again."""
     latest = codelists.latest(codelist, source=source)
     why = "forced download" if force else "first download"
     if latest is not None and not force:
@@ -129,6 +132,8 @@ def sync_codelist(client: EurostatClient, codelists: CodelistStore, codelist: st
             return CodelistSync(latest, stored, False, f"codelist {codelist} {stored.version}: stored, "
                                                        f"has the {len(needed)} codes the catalogue uses")
         why = f"stored version {stored.version} lacks {', '.join(lacking[:5])}{' ...' if len(lacking) > 5 else ''}"
+    if unavailable is not None:
+        raise unavailable
     download, parsed = fetch_codelist(client, codelist)
     snapshot = codelists.write(download, parsed, source=source)
     return CodelistSync(snapshot, parsed, True, f"codelist {codelist} {parsed.version}: {why}, "
@@ -141,16 +146,21 @@ def sync_codelists(client: EurostatClient, codelists: CodelistStore, needed: Map
     """Every codelist of `needed`, synced; a codelist that fails is a warning, never the end of the run.
 
     Labels are not figures: a codelist Eurostat cannot serve, or serves unreadable (or unsafe), is
-    replaced by its newest stored snapshot, or else its codes stand for their labels.
+    replaced by its newest stored snapshot, or else its codes stand for their labels. Once one
+    codelist finds Eurostat unavailable (after the client's retries), the others are not asked.
     Returns the codelists read, what each sync did, and the warnings.
     """
     found: dict[str, Codelist] = {}
     synced: list[CodelistSync] = []
     warnings: list[str] = []
+    down: EurostatUnavailable | None = None  # once Eurostat is down, one retry bound spent is enough
     for name in sorted(needed):
         try:
-            result = sync_codelist(client, codelists, name, needed[name], source=source, force=force)
+            result = sync_codelist(client, codelists, name, needed[name], source=source, force=force,
+                                   unavailable=down)
         except PipelineError as err:
+            if isinstance(err, EurostatUnavailable):
+                down = err
             stored = codelists.latest(name, source=source)
             instead = f"the stored version {stored.provenance['version']} is used" if stored else \
                 "its codes are labelled with the code itself"

@@ -110,6 +110,17 @@ def test_a_failing_codelist_is_a_warning_and_the_stored_one_stands_in(server, tm
     assert warnings[1].startswith("codelist UNIT: unknown codelist UNIT") and "labelled with the code" in warnings[1]
 
 
+def test_an_unavailable_eurostat_costs_one_retry_bound_not_one_per_codelist(server, tmp_path):
+    for name in ("FREQ", "GEO", "SIZE_EMP"):
+        server.script(codelist_route(name), [], then=Respond(503))
+    needed = {name: frozenset({"X"}) for name in ("FREQ", "GEO", "SIZE_EMP")}
+    with client_for(server, retries=2) as client:
+        found, synced, warnings = sync_codelists(client, CodelistStore(tmp_path), needed)
+    assert found == {} and synced == [] and len(warnings) == 3
+    assert server.request_count("/sdmx/2.1/codelist/") == 3  # the first codelist: 1 try + 2 retries; then none
+    assert all("HTTP 503 for codelist FREQ" in w and "labelled with the code itself" in w for w in warnings)
+
+
 def test_labels_table_eurostat_labels_our_dutch_and_every_fallback_reported():
     size = parse_codelist(codelist_message("SIZE_EMP", "7.0", {"en": "Size"}, {
         "GE10": SIZE["GE10"], "GE250": {"en": "250 persons employed or more"}, "0-9": {"fr": "De 0 à 9"}}, AT))
