@@ -24,11 +24,12 @@ from assets.automation import (
 )
 from assets.ingest import eurostat_catalogue, observation_assets, raw_assets
 from assets.io import ParquetIOManager
+from assets.labels import eurostat_labels
 from assets.overview import indicators, rankings, release, series
 from assets.resources import EurostatApi, OverviewSettings, PipelineStore
 from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_FOCUS_GEO
 
-ASSETS = [eurostat_catalogue, *raw_assets, *observation_assets, series, rankings, indicators, release]
+ASSETS = [eurostat_catalogue, eurostat_labels, *raw_assets, *observation_assets, series, rankings, indicators, release]
 
 
 def resources(*, base_url=DEFAULT_BASE_URL, data_dir=DEFAULT_DATA_DIR, source="eurostat", focus_geo=DEFAULT_FOCUS_GEO,

@@ -3,7 +3,8 @@
 `write_sample_mirror` writes, for every dataset of `pipeline.datasets.DATASETS`, the files a
 loopback server serves as the Eurostat API (see the mirror layout in the project notes):
 `toc_en.txt`, `data/<code>.sdmx.csv.gz` (SDMX-CSV 1.0) and `data/<code>.tsv.gz` (TSV), in
-Eurostat's exact formats, plus a `SAMPLE.md` saying the numbers are synthetic.
+Eurostat's exact formats, plus a `SAMPLE.md` saying the numbers are synthetic, and
+`codelist/<ID>.xml` (SDMX-ML 2.1) whose labels are synthetic too (`pipeline/sample_codelists.py`).
 
 How the figures are made (deterministic for a given seed):
 - each country has a latent digital propensity, so ranks are stable-ish across indicators;
@@ -34,6 +35,7 @@ import numpy as np
 from pipeline.catalogue import Catalogue, load_catalogue
 from pipeline.datasets import DATASETS, DatasetSpec
 from pipeline.geo import EU27, EU27_AGGREGATE
+from pipeline.sample_codelists import sample_codelists
 from pipeline.sample_formats import _Table, _gzip, _sdmx_csv, _toc, _tsv
 from pipeline.sample_shapes import _BREAKDOWN_OFFSET, _FLAGS, _HEADLINE_BREAKDOWNS, _Shape, _shape
 
@@ -297,6 +299,10 @@ def write_sample_mirror(
     toc_path = root / "toc_en.txt"
     toc_path.write_bytes(_toc(toc_entries, stamp))
     summary["toc"] = str(toc_path)
+    (root / "codelist").mkdir(exist_ok=True)
+    for name, message in sample_codelists(catalogue, COUNTRIES + AGGREGATES, stamp).items():
+        (root / "codelist" / f"{name}.xml").write_bytes(message)
+    summary["codelists"] = str(root / "codelist")
     ties = "\n".join(f"- {t['dataset']} {t['series']}: {' = '.join(t['geos'])}" for t in summary["ties"])
     (root / "SAMPLE.md").write_text(
         _README.format(notice=SYNTHETIC_NOTICE, seed=seed, first_year=first_year, last_year=last_year,

@@ -174,7 +174,29 @@ class Revisions(pa.DataFrameModel):
         name = "revisions"
 
 
-TABLES = {"indicators": Indicators, "rankings": Rankings, "revisions": Revisions}
+class Labels(pa.DataFrameModel):
+    """eurostat_labels.parquet: the label of every code the catalogue uses, per language (the `eurostat_labels` asset's table, in `$PIPELINE_DATA_DIR/assets/`; not in the release yet)."""
+
+    codelist: Series[object] = _text("Eurostat codelist id (the dimension upper-cased: SIZE_EMP, GEO, ...)", code=True,
+                                     str_matches=r"^[A-Z][A-Z0-9_]*$")
+    codelist_version: Series[object] = _text("the version of Eurostat's codelist the labels come from; empty when it "
+                                             "could not be read", nullable=True, code=True)
+    code: Series[object] = _text("the Eurostat code", code=True)
+    lang: Series[object] = _text("language: en, fr, de (Eurostat's) or nl (ours)", code=True,
+                                 isin=["en", "fr", "de", "nl"])
+    label: Series[object] = _text("the label", str_length={"min_value": 1})
+    source: Series[object] = _text("eurostat (Eurostat's codelist), own (our Dutch), fallback (no label in this "
+                                   "language: Eurostat's English label, or the code), sample (the demo's synthetic "
+                                   "codelists)", code=True, isin=["eurostat", "own", "fallback", "sample"])
+
+    class Config:
+        strict = True
+        ordered = True
+        unique = ["codelist", "code", "lang"]
+        name = "labels"
+
+
+TABLES = {"indicators": Indicators, "rankings": Rankings, "revisions": Revisions, "eurostat_labels": Labels}
 
 
 def columns(model: type[pa.DataFrameModel]) -> list[tuple[str, str, bool, str]]:

@@ -56,6 +56,10 @@ def data_route(code: str) -> str:
     return f"/sdmx/2.1/data/{code}"
 
 
+def codelist_route(codelist: str) -> str:
+    return f"/sdmx/2.1/codelist/ESTAT/{codelist}/latest"
+
+
 def async_status_route(key: str) -> str:
     return f"/1.0/async/status/{key}"
 
@@ -99,8 +103,10 @@ class EurostatTestServer(MirrorServer):
         datasets: Mapping[str, bytes] | None = None,
         tsv: Mapping[str, bytes] | None = None,
         toc: bytes | None = None,
+        codelists: Mapping[str, bytes] | None = None,
     ):
         self.datasets = dict(datasets or {})  # code -> .sdmx.csv.gz bytes
+        self.codelists = dict(codelists or {})  # ID -> SDMX-ML structure message
         self.tsv = dict(tsv or {})  # code -> .tsv.gz bytes
         self.toc = toc
         self._steps: dict[str, deque[Respond]] = {}
@@ -123,6 +129,9 @@ class EurostatTestServer(MirrorServer):
 
     def dataset_file(self, code: str, extension: str) -> bytes | None:
         return (self.datasets if extension == "sdmx.csv" else self.tsv).get(code)
+
+    def codelist_file(self, codelist: str) -> bytes | None:
+        return self.codelists.get(codelist)
 
     def _next_step(self, route: str) -> Respond | None:
         with self._lock:

@@ -16,6 +16,7 @@ from pipeline.catalogue import load_catalogue
 from pipeline.datasets import DATASETS
 from pipeline.eurostat import parse_toc, read_observations
 from pipeline.geo import EU27
+from pipeline.labels import codes_in_use
 from pipeline.sample import EA20, SYNTHETIC_NOTICE, TIES, main, write_sample_mirror
 from schemas.observations import validate_observations
 
@@ -86,7 +87,9 @@ def test_last_update_can_be_given_and_a_second_call_is_byte_identical(tmp_path):
     write_sample_mirror(tmp_path / "b", **options, seed=7)
     write_sample_mirror(tmp_path / "c", **options, seed=8)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == 2 * len(DATASETS) + 2
+    codelists = [f for f in files if f.parts[0] == "codelist"]
+    assert len(files) - len(codelists) == 2 * len(DATASETS) + 2
+    assert sorted(f.stem for f in codelists) == sorted(codes_in_use(load_catalogue()))
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert (tmp_path / "a" / "data" / "isoc_eb_ai.sdmx.csv.gz").read_bytes() != (

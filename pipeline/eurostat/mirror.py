@@ -5,6 +5,7 @@ Layout of the mirror directory (shared with the sample generator)::
     <root>/toc_en.txt                 -> /catalogue/toc/txt?lang=en
     <root>/data/<code>.sdmx.csv.gz    -> /sdmx/2.1/data/<code>?format=SDMX-CSV&compressed=true
     <root>/data/<code>.tsv.gz         -> /sdmx/2.1/data/<code>?format=TSV&compressed=true
+    <root>/codelist/<ID>.xml          -> /sdmx/2.1/codelist/ESTAT/<ID>/latest (SDMX-ML 2.1 structure)
 
 `compressed=false` serves the decompressed file. Filters (a series key, startPeriod, ...) are
 refused with 400: the mirror only has whole datasets and must not pretend to filter.
@@ -34,6 +35,8 @@ SDMX_CSV_CONTENT_TYPE = "application/vnd.sdmx.data+csv;version=1.0.0"
 TSV_CONTENT_TYPE = "text/tab-separated-values;charset=UTF-8"
 TOC_CONTENT_TYPE = "text/plain;charset=UTF-8"
 XML_CONTENT_TYPE = "application/xml;charset=UTF-8"
+CODELIST_PREFIX = "/sdmx/2.1/codelist/ESTAT/"
+STRUCTURE_CONTENT_TYPE = "application/vnd.sdmx.structure+xml;version=2.1"
 _FORMATS = {"SDMX-CSV": ("sdmx.csv", "csv", SDMX_CSV_CONTENT_TYPE), "TSV": ("tsv", "tsv", TSV_CONTENT_TYPE)}
 _DATA_PARAMETERS = {"format", "compressed"}
 
@@ -176,6 +179,11 @@ class MirrorServer:
         path = self.root / "data" / f"{code}.{extension}.gz"
         return path.read_bytes() if path.is_file() else None
 
+    def codelist_file(self, codelist: str) -> bytes | None:
+        """The structure message `codelist/<ID>.xml`, or None."""
+        path = self.root / "codelist" / f"{codelist}.xml"
+        return path.read_bytes() if path.is_file() else None
+
     # -- HTTP -----------------------------------------------------------------------------------
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
@@ -191,6 +199,8 @@ class MirrorServer:
             return Reply(200, body, (("Content-Type", TOC_CONTENT_TYPE),))
         if path.startswith(DATA_PREFIX):
             return self._data(path[len(DATA_PREFIX):], query)
+        if path.startswith(CODELIST_PREFIX):
+            return self._codelist(path[len(CODELIST_PREFIX):], query)
         return _fault(404, "100", f"No results found: {path} is not a Eurostat API resource")
 
     def _data(self, rest: str, query: dict[str, list[str]]) -> Reply:
@@ -216,6 +226,18 @@ class MirrorServer:
                 ("Content-Disposition", f"attachment; filename={code}.{suffix}.gz"),
             ))
         return Reply(200, gzip.decompress(gz), (("Content-Type", plain_type),))
+
+    def _codelist(self, rest: str, query: dict[str, list[str]]) -> Reply:
+        codelist, _, version = rest.partition("/")
+        if version.strip("/") not in ("", "latest") or not codelist.replace("_", "").isalnum():
+            return _fault(404, "100", f"No results found: this mirror serves the latest codelists only, "
+                                      f"not {rest[:60]!r}")
+        body = self.codelist_file(codelist.upper())
+        if body is None:
+            return _fault(404, "100", f"No results found: codelist {codelist[:40]} is not in this mirror")
+        if query.get("compressed", ["false"])[0].lower() == "true":
+            return Reply(200, gzip.compress(body, mtime=0), (("Content-Type", GZIP_CONTENT_TYPE),))
+        return Reply(200, body, (("Content-Type", STRUCTURE_CONTENT_TYPE),))
 
     @staticmethod
     def send_head(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
