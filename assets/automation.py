@@ -42,7 +42,9 @@ DEFAULT_SCHEDULE_CRON = "0 6 15 3 *"
 # Eurostat updates at 11:00 and 23:00 Brussels: every 3 hours sees each update within 3 hours
 # for 8 catalogue reads a day.
 DEFAULT_SENSOR_INTERVAL = 3 * 3600
-EDITION_ASSETS = [AssetKey("rankings"), AssetKey("indicators"), AssetKey("release")]
+# Everything an edition computes from the observations: a sensor run that left one out would publish
+# figures from its stale stored output.
+EDITION_ASSETS = [AssetKey("series"), AssetKey("rankings"), AssetKey("indicators"), AssetKey("release")]
 
 overview_edition_job = define_asset_job(
     "overview_edition",
@@ -136,8 +138,9 @@ def _eurostat_updates(context: SensorEvaluationContext, eurostat: EurostatApi, s
     if not updated:
         return SensorResult(skip_reason=SkipReason(f"no update of the {len(listed)} datasets listed"), cursor=cursor)
     edition = current_edition(_now())
-    # The catalogue is refreshed too: raw assets read the TOC date from it.
-    selection = [AssetKey("eurostat_catalogue")]
+    # The catalogue is refreshed too (raw assets read the TOC date from it), and the labels (the release
+    # carries them; a stored codelist is reused, so this asks Eurostat nothing unless a code is new).
+    selection = [AssetKey("eurostat_catalogue"), AssetKey("eurostat_labels")]
     for code in updated:
         selection += [raw_key(code), observations_key(code)]
     request = RunRequest(

@@ -228,14 +228,15 @@ def indicators(context: AssetExecutionContext, overview: OverviewSettings, serie
     group_name="release",
     owners=OWNERS,
     partitions_def=editions,
-    ins={"indicators": AssetIn(), "rankings": AssetIn(), **OBSERVATION_INS},
+    ins={"indicators": AssetIn(), "rankings": AssetIn(), "eurostat_labels": AssetIn(), **OBSERVATION_INS},
     description=(
         "The versioned, immutable release of the edition under `releases/{edition}/{version}/` with "
         "`latest.json`; a re-run on identical inputs publishes nothing new."
     ),
 )
 def release(context: AssetExecutionContext, store: PipelineStore, overview: OverviewSettings,
-            indicators: pd.DataFrame, rankings: pd.DataFrame, **observation_inputs) -> MaterializeResult:
+            indicators: pd.DataFrame, rankings: pd.DataFrame, eurostat_labels: pd.DataFrame,
+            **observation_inputs) -> MaterializeResult:
     edition = _edition(context)
     observations, origins = _observed(observation_inputs)
     try:
@@ -249,6 +250,7 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
             source=store.source, coverage=coverage, catalogue=catalogue,
             products={"members": functools.partial(members_product, png=overview.chart_png)},
             missing=missing_figures(indicators, catalogue, edition, overview.focus_geo),
+            labels=eurostat_labels,
         )
     except PipelineError as err:
         raise Failure(description=str(err)) from err

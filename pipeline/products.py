@@ -36,6 +36,7 @@ class ProductInputs:
     source: str  # "eurostat" or "sample"
     sources: Mapping[str, Mapping]  # per dataset: its provenance (url, eurostat_last_update, ...)
     catalogue: object | None = None  # pipeline.catalogue.Catalogue: titles, targets, topics
+    labels: pd.DataFrame | None = None  # schemas.tables.Labels: Eurostat's (and our Dutch) code labels
 
 
 Files = dict[str, bytes]

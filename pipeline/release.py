@@ -3,7 +3,8 @@
 Layout (DESIGN.md, contract)::
 
     <data_dir>/releases/<edition>/<version>/   indicators.parquet, rankings.parquet, revisions.parquet,
-                                               observations/<dataset>.parquet, manifest.json,
+                                               labels.parquet (when given), observations/<dataset>.parquet,
+                                               manifest.json,
                                                and the products' files (key_figures.*, charts/...)
     <data_dir>/releases/<edition>/latest.json  {"edition", "version", "path"}
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
+from pandera import errors as pa_errors
 
 import pipeline
 from pipeline import store
@@ -32,7 +34,7 @@ from pipeline.indicators import INDICATOR_COLUMNS, RANKING_COLUMNS
 from pipeline.products import PRODUCTS, Presentation, ProductInputs, render_products
 from pipeline.provenance import DatasetProvenance
 from pipeline.revisions import REVISION_COLUMNS, figures, revisions
-from schemas.tables import Indicators, Rankings, code_columns, dtypes
+from schemas.tables import Indicators, Labels, Rankings, code_columns, dtypes
 
 __all__ = [
     "INDICATOR_COLUMNS", "RANKING_COLUMNS", "REVISION_COLUMNS", "Presentation", "PublishResult", "edition_dir",
@@ -172,6 +174,16 @@ def _typed(table: pd.DataFrame, model, name: str) -> pd.DataFrame:
     return out
 
 
+def _labels(labels: pd.DataFrame) -> pd.DataFrame:
+    """The labels table as the contract types it, its checks (languages, sources, one label a code) held."""
+    typed = _typed(labels, Labels, "labels")
+    try:
+        Labels.validate(typed.astype(object).where(typed.notna(), None), lazy=False)
+    except pa_errors.SchemaError as err:
+        raise ReleaseError(f"labels: {err}") from None
+    return typed
+
+
 def _provenance(inputs: Mapping[str, DatasetProvenance], observations: Mapping[str, pd.DataFrame]
                 ) -> dict[str, DatasetProvenance]:
     """Each released dataset's provenance, sorted; every dataset whose observations are released needs one."""
@@ -269,6 +281,7 @@ def publish_release(
     source: str,
     coverage: pd.DataFrame | None = None,
     missing: pd.DataFrame | None = None,
+    labels: pd.DataFrame | None = None,
     products: Mapping[str, Any] = PRODUCTS,
     catalogue: Any = None,
     now: datetime | None = None,
@@ -284,12 +297,15 @@ def publish_release(
         # Releases serve all 27 members: is_focus never depends on FOCUS_GEO (kept false, see the README).
         "rankings": _typed(rankings.assign(is_focus=False), Rankings, "rankings"),
     }
+    if labels is not None:
+        tables["labels"] = _labels(labels)
     observations = {validate_dataset_code(code): df for code, df in observations.items()}
     typed_inputs = _provenance(inputs, observations)
     provenance = {code: record.manifest_record() for code, record in typed_inputs.items()}
     shown = _presentation(presentation)
     digest = content_hash(
-        indicators=tables["indicators"], rankings=tables["rankings"], observations=observations,
+        indicators=tables["indicators"], rankings=tables["rankings"], labels=tables.get("labels"),
+        observations=observations,
         provenance=provenance, catalogue_hash=catalogue_hash, presentation=shown,
         source=source, edition=edition,
     )
@@ -314,7 +330,7 @@ def publish_release(
         sources = {code: info | ({"source": "sample"} if source == "sample" else {})
                    for code, info in provenance.items()}
         made = render_products(ProductInputs(edition, tables["indicators"], tables["rankings"], shown, focus_geo,
-                                             source, sources, catalogue), products)
+                                             source, sources, catalogue, tables.get("labels")), products)
         meta = {"edition": edition, "version": version, "pipeline_version": pipeline.__version__,
                 "catalogue_hash": catalogue_hash, "source": source}
 

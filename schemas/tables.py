@@ -175,7 +175,7 @@ class Revisions(pa.DataFrameModel):
 
 
 class Labels(pa.DataFrameModel):
-    """eurostat_labels.parquet: the label of every code the catalogue uses, per language (the `eurostat_labels` asset's table, in `$PIPELINE_DATA_DIR/assets/`; not in the release yet)."""
+    """labels.parquet: the label of every code the catalogue uses, per language (the `eurostat_labels` asset's table, released beside the figures)."""
 
     codelist: Series[object] = _text("Eurostat codelist id (the dimension upper-cased: SIZE_EMP, GEO, ...)", code=True,
                                      str_matches=r"^[A-Z][A-Z0-9_]*$")
@@ -196,7 +196,7 @@ class Labels(pa.DataFrameModel):
         name = "labels"
 
 
-TABLES = {"indicators": Indicators, "rankings": Rankings, "revisions": Revisions, "eurostat_labels": Labels}
+TABLES = {"indicators": Indicators, "rankings": Rankings, "revisions": Revisions, "labels": Labels}
 
 
 def columns(model: type[pa.DataFrameModel]) -> list[tuple[str, str, bool, str]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 from dagster import DagsterInstance, build_schedule_context, build_sensor_context
 
@@ -30,7 +32,7 @@ from tests.helpers.graph import eurostat_api, run_graph, sample_files, serve
 BRUSSELS = ZoneInfo("Europe/Brussels")
 FIRST = date(2026, 2, 27)
 REPO = defs.get_repository_def()
-EDITION_KEYS = {"rankings", "indicators", "release"}
+EDITION_KEYS = {"eurostat_labels", "series", "rankings", "indicators", "release"}
 
 
 def with_toc_date(toc: bytes, code: str, day: date) -> bytes:
@@ -184,7 +186,15 @@ def test_a_sensor_request_refreshes_the_dataset_and_publishes_a_new_release(samp
     assert requests == []  # a first tick finds the store up to date
     first = read_latest(tmp_path, edition)
 
-    later = dict(sample, isoc_e_dii=sample_files(tmp_path / "later", date(2026, 3, 4), last_year=2025)["isoc_e_dii"])
+    # Eurostat's update revises BE's digital intensity of 2025: the new release must carry it.
+    updated = sample_files(tmp_path / "later", date(2026, 3, 4), last_year=2025)["isoc_e_dii"]
+    lines = gzip.decompress(updated).decode().splitlines()
+    revised = [i for i, line in enumerate(lines) if ",GE10,C10-S951_X_K,E_DI3_GELO,PC_ENT,BE,2025," in line]
+    assert len(revised) == 1
+    cells = lines[revised[0]].split(",")
+    cells[9] = "12.34"
+    lines[revised[0]] = ",".join(cells)
+    later = dict(sample, isoc_e_dii=gzip.compress(("\n".join(lines) + "\n").encode()))
     toc = with_toc_date(sample["__toc__"], "isoc_e_dii", date(2026, 3, 4))
     with _server(later, toc) as server:
         (request,), _, _ = _tick(server, tmp_path, cursor)
@@ -200,3 +210,8 @@ def test_a_sensor_request_refreshes_the_dataset_and_publishes_a_new_release(samp
     manifest = json.loads((latest / "manifest.json").read_text())
     assert manifest["inputs"]["isoc_e_dii"]["eurostat_last_update"].startswith("2026-03-04")
     assert manifest["inputs"]["isoc_eb_ai"]["eurostat_last_update"].startswith("2026-02-27")
+    figures = pd.read_parquet(latest / "indicators.parquet")
+    be = figures[(figures["indicator_id"] == "basic_digital_intensity") & (figures["geo"] == "BE")
+                 & (figures["time_period"] == 2025)]
+    assert be["value"].tolist() == [12.34]
+    assert manifest["revisions"]["count"] >= 1
