@@ -17,7 +17,7 @@ from pipeline.countries import country, country_name
 from pipeline.config import DEFAULT_DECIMALS
 from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS
 from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, source_line
-from pipeline.numbers import format_number, format_value, semicolon, typeset
+from pipeline.numbers import difference, format_number, format_value, semicolon, typeset
 from pipeline.paragraphs import topic_statements
 
 TITLE = {"en": "Digital economy overview {edition}: {name}", "nl": "Overzicht digitale economie {edition}: {name}",
@@ -45,6 +45,13 @@ def _num(x: Any, lang: str, decimals: int) -> str:
     return "" if x is None or pd.isna(x) else format_number(float(x), lang, decimals)
 
 
+def _change(r, lang: str, decimals: int) -> str:
+    """The change between the two figures as printed (what the paragraph says), else the table's own."""
+    if not any(x is None or pd.isna(x) for x in (r.value, r.prev_value)):
+        return format_number(difference(float(r.value), float(r.prev_value), decimals), lang, decimals)
+    return _num(r.change, lang, decimals)
+
+
 def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...], values: Mapping, lang: str,
            decimals: int) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang])
@@ -59,7 +66,7 @@ def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...]
         flags = " ".join(x for x in (r.obs_status, r.conf_status) if isinstance(x, str))
         body.append(f"<tr><td>{escape(typeset(spec.title[lang], lang))}</td><td>{int(r.reference_period)}</td>"
                     f"<td class=num>{escape(value)}</td><td class=num>{escape(eu)}</td><td class=num>{rank}</td>"
-                    f"<td>{escape(peers)}</td><td class=num>{_num(r.change, lang, decimals)}</td><td>{escape(flags)}</td></tr>")
+                    f"<td>{escape(peers)}</td><td class=num>{_change(r, lang, decimals)}</td><td>{escape(flags)}</td></tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 

@@ -118,7 +118,7 @@ def _is_withheld(row) -> bool:
 def _eu_sentence(spec, row, geo, lang, decimals) -> Statement | None:
     """The lead figure, its change from the previous comparable period and its distance to the EU27 average."""
     if pd.isna(row["value"]):
-        return None
+        return _no_lead_value(spec, row, geo, lang)
     c, value = country(geo), _value(spec, row, lang, decimals)
     subject = {"en": c.en_subject, "nl": c.nl, "fr": c.fr_subject}[lang]
     text = f"{spec.title[lang]}{colon(lang)}{country_name(geo, lang)} {value}"
@@ -149,6 +149,21 @@ def _eu_sentence(spec, row, geo, lang, decimals) -> Statement | None:
             text += "" if spec.higher_is_better else LOWER_FIRST[lang]
         text += "."
     return Statement(typeset(text, lang), [_fig(spec, row)])
+
+
+def _no_lead_value(spec, row, geo, lang) -> Statement:
+    """The lead figure is missing: confidential, or not available and why; nothing else is said of it."""
+    c, period = country(geo), int(row["time_period"])
+    if _is_withheld(row):
+        text = {"en": f"the {period} figure for {c.en_subject} is confidential",
+                "nl": f"het cijfer voor {period} van {c.nl} is vertrouwelijk",
+                "fr": f"le chiffre {period} pour {c.fr_subject} est confidentiel"}[lang]
+    else:
+        reason = row.get("missing_reason")
+        why = f" ({reason_in(reason, lang)})" if isinstance(reason, str) and reason else ""
+        text = {"en": f"no {period} figure for {c.en_subject}{why}", "nl": f"geen cijfer voor {period} van {c.nl}{why}",
+                "fr": f"pas de chiffre {period} pour {c.fr_subject}{why}"}[lang]
+    return Statement(typeset(f"{spec.title[lang]}{colon(lang)}{text}.", lang), [_fig(spec, row)])
 
 
 def _neighbours(spec, row, geo, neighbours, values, lang, decimals) -> Statement | None:

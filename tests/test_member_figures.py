@@ -85,3 +85,29 @@ def test_every_figure_follows_the_publication_rounding(tables):
     # no figure anywhere in the text with more decimals than asked (dates and codes aside)
     import re
     assert not re.findall(r"\d,\d\d", texts["nl"]) and not re.findall(r"\d\.\d\d(?!\d*-)", texts["en"])
+
+
+def test_the_document_prints_its_paragraphs_and_tables_at_the_publication_rounding(tables):
+    import html
+    import re
+
+    from pipeline.overview_document import overview_html
+
+    table, _, sources = tables
+    peers = load_peer_groups().neighbours["BE"]
+
+    def document(lang, decimals):
+        page = overview_html(table, CAT, edition=2026, geo="BE", lang=lang, neighbours=peers, charts={},
+                             sources=sources, is_sample=True, decimals=decimals)
+        return html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S))
+
+    row = table[(table.geo == "BE") & (table.indicator_id == "ai_any_all_enterprises") & (table.time_period == 2025)]
+    value, eu = float(row["value"].iloc[0]), float(row["eu_value"].iloc[0])
+    fr = document("fr", 1)
+    assert f"{value:.1f}".replace(".", ",") + "\u00a0%" in fr and f"{eu:.1f}".replace(".", ",") + "\u00a0%" in fr
+    assert not re.findall(r"\d,\d\d", fr)  # no figure with two decimals anywhere, tables included
+    assert "Parmi ses voisins, la Belgique" in fr and "points de pourcentage" in fr
+    assert " :" not in fr.replace("\u00a0:", "") and " %" not in fr  # one rule for the French spaces
+    en = document("en", 2)
+    assert f"{value:.2f}%" in en and "percentage points above the EU27 average" in en
+    assert "Source: synthetic sample data, not Eurostat figures, datasets" in en

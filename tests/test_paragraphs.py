@@ -117,3 +117,15 @@ def test_no_contrast_or_ordering_is_made_from_a_single_figure():
     assert not any(t.startswith("The most used") for t in _texts(table, "ai_technologies"))
     table = _table({"ai_any_all_enterprises": 34.54, "ai_any_large_enterprises": 76.41})
     assert not [t for t in _texts(table, "ai_enterprises") if "gap of" in t]
+
+
+def test_a_confidential_or_missing_lead_figure_is_said_as_such_and_nothing_is_compared():
+    table = _table({"ai_any_all_enterprises": None, "ai_any_small_enterprises": 28.82},
+                   conf={"ai_any_all_enterprises": "C"})
+    texts = _texts(table, "ai_enterprises", neighbours=("NL",), values={("ai_any_all_enterprises", 2025, "NL"): 30.0})
+    assert texts[0] == ("Enterprises using at least one AI technology (% of enterprises): the 2025 figure for Belgium "
+                        "is confidential.")
+    assert not any("EU27" in t or "neighbours" in t for t in texts)
+    table = _table({"ai_any_all_enterprises": None}, reasons={"ai_any_all_enterprises": "last surveyed in 2021"})
+    assert _texts(table, "ai_enterprises", "fr")[0].endswith(
+        "\u00a0: pas de chiffre 2025 pour la Belgique (dernière enquête en 2021).")
