@@ -188,11 +188,10 @@ def _neighbours(spec, row, geo, neighbours, values, lang, decimals) -> Statement
 
     words = {"en": ("below", "level with", "above"), "nl": ("lager dan", "gelijk met", "hoger dan"),
              "fr": ("en dessous", "au même niveau que", "au-dessus")}[lang]
-    parts, several = [], False
-    for key, word in zip(("above", "level", "below"), words):
-        if groups[key]:
-            parts.append(f"{word} {_join([named(g, v, key) for g, v in groups[key]], lang)}")
-            several = several or (len(groups[key]) > 1 and key != "below")
+    said = [(f"{word} {_join([named(g, v, key) for g, v in groups[key]], lang)}", len(groups[key]))
+            for key, word in zip(("above", "level", "below"), words) if groups[key]]
+    parts = [text for text, _ in said]
+    several = any(count > 1 for _, count in said[:-1])
     value = _value(spec, row, lang, decimals)
     lead = {"en": f"Among its neighbours, {c.en_subject} ({value}) is ",
             "nl": f"Onder de buurlanden ligt {c.nl} ({value}) ",
@@ -206,8 +205,8 @@ def _neighbours(spec, row, geo, neighbours, values, lang, decimals) -> Statement
     figures = [_fig(spec, row)] + [{"indicator_id": spec.id, "geo": g, "time_period": int(period), "value": v}
                                    for g, v in shown]
     # "below A and B, and above C": the comma keeps the groups apart when a group lists several
-    said = _join(parts, lang) if not several else f"{', '.join(parts[:-1])}, {_join(['', parts[-1]], lang).lstrip(', ')}"
-    return Statement(typeset(lead + said + tail + ".", lang), figures)
+    text = _join(parts, lang) if not several else f"{', '.join(parts[:-1])}, {_join(['', parts[-1]], lang).lstrip(', ')}"
+    return Statement(typeset(lead + text + tail + ".", lang), figures)
 
 
 def _de(geo: str) -> str:

@@ -97,6 +97,19 @@ def test_the_member_against_the_eu_and_its_neighbours():
                   f"pas de chiffre pour le Luxembourg.")
 
 
+def test_the_neighbours_sentence_joins_its_groups_whatever_their_sizes():
+    table = _table({"ai_any_all_enterprises": 10.0})
+    peers = ("NL", "FR", "DE", "LU")
+    lowest = {("ai_any_all_enterprises", 2025, g): v for g, v in zip(peers, (40.0, 30.0, 20.0, 15.0))}
+    assert _texts(table, "ai_enterprises", neighbours=peers, values=lowest)[1] == (
+        "Among its neighbours, Belgium (10.00%) is below the Netherlands (40.00%), France (30.00%), Germany (20.00%) "
+        "and Luxembourg (15.00%).")
+    mixed = {("ai_any_all_enterprises", 2025, g): v for g, v in zip(peers, (40.0, 30.0, 5.0, 1.0))}
+    assert _texts(table, "ai_enterprises", "nl", neighbours=peers, values=mixed)[1] == (
+        f"Onder de buurlanden ligt België (10,00{NBSP}%) lager dan Nederland (40,00{NBSP}%) en Frankrijk "
+        f"(30,00{NBSP}%), en hoger dan Duitsland (5,00{NBSP}%) en Luxemburg (1,00{NBSP}%).")
+
+
 def test_an_item_without_a_value_is_named_with_its_reason_in_the_language():
     table = _table({"ai_purpose_marketing_sales": 26.39, "ai_purpose_administration": 39.6,
                     "ai_purpose_human_resources": None}, reasons={"ai_purpose_human_resources": "last surveyed in 2021"})
