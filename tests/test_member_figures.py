@@ -111,3 +111,21 @@ def test_the_document_prints_its_paragraphs_and_tables_at_the_publication_roundi
     en = document("en", 2)
     assert f"{value:.2f}%" in en and "percentage points above the EU27 average" in en
     assert "Source: synthetic sample data, not Eurostat figures, datasets" in en
+
+
+def test_the_member_products_pass_the_publication_rounding_to_every_text(tables):
+    from pipeline.member_products import MemberInputs, member_files
+
+    table, comparisons, sources = tables
+    shown = presentation_from_catalogue(CAT, 2026)
+    inputs = MemberInputs(table, comparisons, CAT, load_peer_groups(), 2026, tuple(shown.headline_ids),
+                          shown.reporting_periods, sources, True, chart_languages=("nl",), png_languages=(),
+                          decimals=0)
+    files, _ = member_files(inputs, "BE")
+    value = table[(table.geo == "BE") & (table.indicator_id == "ai_any_all_enterprises") & (table.time_period == 2025)]
+    whole = f"{round(float(value['value'].iloc[0]))}\u00a0%"
+    for name in ("key_figures.nl.md", "overview.nl.html"):
+        text = files[f"members/BE/{name}"].decode("utf-8")
+        assert whole in text and "procentpunt" in text, name
+    import json
+    assert json.loads(files["members/BE/key_figures.json"])["decimals"] == 0
