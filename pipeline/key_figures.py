@@ -13,7 +13,9 @@ import pandas as pd
 from pipeline.config import DEFAULT_DECIMALS
 from pipeline.countries import country
 from pipeline.errors import CatalogueError
-from pipeline.numbers import colon, difference, format_number, format_value, points, typeset  # noqa: F401
+from pipeline.numbers import difference, format_value, points, typeset
+# format_number stays importable from here, where other modules found it before pipeline.numbers
+from pipeline.numbers import format_number  # noqa: F401
 
 LANGUAGES = ("nl", "fr", "en")
 
@@ -288,6 +290,9 @@ def render_key_figures(
                 "flags": {"obs_status": fig["obs_status"], "conf_status": fig["conf_status"]},
                 "titles": fig["titles"],
                 "sentences": fig["sentences"],
+                # the figures as the sentences print them, for a layout that sets its own text
+                "printed": {lang: {key: None if fig[key] is None else format_value(fig[key], fig["unit"], lang, decimals)
+                                   for key in ("value", "eu_value", "prev_value")} for lang in LANGUAGES},
             }
             for fig in figures
         ],

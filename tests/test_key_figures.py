@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import CatalogueError
-from pipeline.key_figures import SAMPLE_LABELS, format_number, ordinal, render_key_figures
-from pipeline.numbers import NBSP, typeset
+from pipeline.key_figures import SAMPLE_LABELS, ordinal, render_key_figures
+from pipeline.numbers import NBSP, format_number, typeset
 
 TITLES = {
     "ai_any": ("Enterprises using AI", "Ondernemingen die AI gebruiken", "Entreprises utilisant l'IA"),
@@ -84,6 +84,8 @@ def test_the_publication_rounding_is_a_setting_and_ties_at_it_are_said_as_ties()
                        "Belgium ranks 4th of 27 EU member states.")
     assert f"34,5{NBSP}%, evenveel als in 2024" in s["nl"] and f"comme en 2024 (34,5{NBSP}%)" in s["fr"]
     assert data["decimals"] == 1 and data["key_figures"][0]["value"] == 34.5449  # unrounded in the JSON
+    assert data["key_figures"][0]["printed"]["fr"] == {"value": f"34,5{NBSP}%", "eu_value": f"20,0{NBSP}%",
+                                                       "prev_value": f"34,5{NBSP}%"}
     none = render(indicators, decimals=0)["key_figures"][0]["sentences"]["en"]
     assert "recorded 35%" in none and "15 percentage points above the EU27 average (20%)" in none
     one = render(table(row("ai_any", 2025, 21.0, eu=20.0, rank=4)))["key_figures"][0]["sentences"]
