@@ -15,9 +15,9 @@ import pandas as pd
 from pipeline.catalogue import Catalogue
 from pipeline.countries import country, country_name
 from pipeline.config import DEFAULT_DECIMALS
-from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS
+from pipeline.key_figures import FLAG_WORDS, LOWER_FIRST, SAMPLE_LABELS
 from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, source_line
-from pipeline.numbers import difference, format_number, format_value, semicolon, typeset
+from pipeline.numbers import colon, difference, format_number, format_value, semicolon, typeset
 from pipeline.paragraphs import topic_statements
 
 TITLE = {"en": "Digital economy overview {edition}: {name}", "nl": "Overzicht digitale economie {edition}: {name}",
@@ -26,6 +26,7 @@ HEAD = {"en": ("Indicator", "Year", "Value", "EU27", "Rank", "Neighbours", "Chan
         "nl": ("Indicator", "Jaar", "Waarde", "EU27", "Rang", "Buurlanden", "Verandering (pp)", "Vlaggen"),
         "fr": ("Indicateur", "Année", "Valeur", "UE27", "Rang", "Voisins", "Évolution (pp)", "Indicateurs")}
 NOTES = {"en": "Notes", "nl": "Opmerkingen", "fr": "Notes"}
+RANK = {"en": "rank", "nl": "rang", "fr": "rang"}
 SOURCES = {"en": "Sources", "nl": "Bronnen", "fr": "Sources"}
 CSS = """
 @page { size: A4; margin: 18mm 16mm; }
@@ -107,6 +108,9 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         parts.append(_table(rows, catalogue, neighbours, values, lang, decimals) + "</section>")
         notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}): {r.comparability_note}", lang)
                   for r in rows.itertuples() if isinstance(r.comparability_note, str)]
+        # the table's rank column reads 1 = best; where best is the lowest share, say so once
+        notes += [typeset(f"{catalogue.by_id[i].title[lang]}{colon(lang)}{RANK[lang]} {LOWER_FIRST[lang].strip()[1:-1]}",
+                          lang) for i in dict.fromkeys(rows["indicator_id"]) if not catalogue.by_id[i].higher_is_better]
     decade = _decade_rows(member, catalogue, edition, lang, decimals)
     if decade:
         head = "".join(f"<th>{escape(h)}</th>" for h in DECADE_HEAD[lang])

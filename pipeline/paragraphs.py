@@ -44,12 +44,13 @@ ORDER = {
 }
 ORDER_ANY = {"en": "In order of frequency: {items}.", "nl": "In volgorde van frequentie: {items}.",
              "fr": "Par ordre de fréquence : {items}."}
-MAIN_FIRST = {
-    "ai_barriers": {"en": ("The main obstacle is {first}", "The main obstacles are {first}", ", followed by {rest}."),
+MAIN_FIRST = {  # (one, several tied, the same one as in the previous survey, the others)
+    "ai_barriers": {"en": ("The main obstacle is {first}", "The main obstacles are {first}",
+                           "The main obstacle remains {first}", ", followed by {rest}."),
                     "nl": ("Het belangrijkste obstakel is {first}", "De belangrijkste obstakels zijn {first}",
-                           ", gevolgd door {rest}."),
+                           "Het belangrijkste obstakel blijft {first}", ", gevolgd door {rest}."),
                     "fr": ("Le principal obstacle est {first}", "Les principaux obstacles sont {first}",
-                           ", suivi par {rest}.")},
+                           "Le principal obstacle reste {first}", ", suivi par {rest}.")},
 }
 
 
@@ -252,8 +253,27 @@ def _entries(shown, lang, decimals) -> list[tuple[str, list]]:
     return entries
 
 
+def _previous_first(shown, member: pd.DataFrame, decimals: int) -> tuple[IndicatorSpec | None, list[dict]]:
+    """The item that came first alone in the previous survey of every item shown (None when one lacks that
+    survey's value, or two tied first at the rounding), and the figures that say so."""
+    periods = {r.get("prev_time_period") for _, r in shown}
+    if len(periods) != 1 or any(p is None or pd.isna(p) for p in periods):
+        return None, []
+    period = int(periods.pop())
+    before = []
+    for spec, _ in shown:
+        found = member[(member["indicator_id"] == spec.id) & (member["time_period"] == period)]
+        if found.empty or pd.isna(found["value"].iloc[0]):
+            return None, []
+        before.append((spec, found.iloc[0]))
+    before.sort(key=lambda sr: -float(sr[1]["value"]))
+    if difference(float(before[0][1]["value"]), float(before[1][1]["value"]), decimals) == 0:
+        return None, []
+    return before[0][0], [_fig(s, r) for s, r in before]
+
+
 def _ordering(items: list[tuple[IndicatorSpec, pd.Series]], topic: str, lang: str, period: int,
-              decimals: int) -> list[Statement]:
+              decimals: int, member: pd.DataFrame | None = None) -> list[Statement]:
     shown = [(s, r) for s, r in items if not pd.isna(r["value"])]
     absent = [(s, r) for s, r in items if pd.isna(r["value"])]
     out = []
@@ -261,13 +281,19 @@ def _ordering(items: list[tuple[IndicatorSpec, pd.Series]], topic: str, lang: st
         shown.sort(key=lambda sr: -float(sr[1]["value"]))
         entries = _entries(shown, lang, decimals)
         used = [sr for _, same in entries for sr in same]
+        backing = [_fig(s, r) for s, r in used]
         if topic in MAIN_FIRST and len(entries) >= 2:
-            one, many, follow = MAIN_FIRST[topic][lang]
+            one, many, same_again, follow = MAIN_FIRST[topic][lang]
             first, rest = entries[0], [text for text, _ in entries[1:]]
-            text = (one if len(first[1]) == 1 else many).format(first=first[0]) + follow.format(rest=_join(rest, lang))
+            lead = many if len(first[1]) > 1 else one
+            if len(first[1]) == 1 and member is not None:
+                before, figures = _previous_first(shown, member, decimals)
+                if before is first[1][0][0]:
+                    lead, backing = same_again, backing + figures
+            text = lead.format(first=first[0]) + follow.format(rest=_join(rest, lang))
         else:
             text = ORDER.get(topic, ORDER_ANY)[lang].format(items=_join([t for t, _ in entries], lang))
-        out.append(Statement(typeset(text[0].upper() + text[1:], lang), [_fig(s, r) for s, r in used]))
+        out.append(Statement(typeset(text[0].upper() + text[1:], lang), backing))
     if absent:
         withheld = [(s, r) for s, r in absent if _is_withheld(r)]
         other = [(s, r) for s, r in absent if not _is_withheld(r)]
@@ -354,7 +380,7 @@ def topic_statements(indicators: pd.DataFrame, catalogue: Catalogue, *, edition:
     items = max(groups, key=len, default=[])
     if len(items) >= 2:
         out += _ordering([(s, rows[s.id]) for s in items], topic, lang,
-                         catalogue.reporting_period(items[0], edition), decimals)
+                         catalogue.reporting_period(items[0], edition), decimals, member)
     for spec in specs:
         if spec.id in rows:
             target = _target_sentence(spec, rows[spec.id], geo, lang, decimals)

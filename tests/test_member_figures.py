@@ -111,6 +111,8 @@ def test_the_document_prints_its_paragraphs_and_tables_at_the_publication_roundi
     en = document("en", 2)
     assert f"{value:.2f}%" in en and "percentage points above the EU27 average" in en
     assert "Source: synthetic sample data, not Eurostat figures, datasets" in en
+    assert ("Online buyers who encountered problems when buying online (% of individuals who bought online in the "
+            "last 3 months): rank 1 = the lowest share, the best here") in en
 
 
 def test_the_member_products_pass_the_publication_rounding_to_every_text(tables):

@@ -142,3 +142,29 @@ def test_a_confidential_or_missing_lead_figure_is_said_as_such_and_nothing_is_co
     table = _table({"ai_any_all_enterprises": None}, reasons={"ai_any_all_enterprises": "last surveyed in 2021"})
     assert _texts(table, "ai_enterprises", "fr")[0].endswith(
         "\u00a0: pas de chiffre 2025 pour la Belgique (dernière enquête en 2021).")
+
+
+def test_the_main_obstacle_remains_only_when_it_came_first_alone_in_the_previous_survey_too():
+    now = {"ai_barrier_expertise": 70.5, "ai_barrier_costs": 35.52, "ai_barrier_ethics": 12.0}
+
+    def with_previous(before):
+        table = _table(now)
+        table["prev_time_period"] = 2024
+        earlier = _table(before).assign(time_period=2024)
+        return pd.concat([table, earlier], ignore_index=True)
+
+    statements = topic_statements(with_previous({"ai_barrier_expertise": 60.0, "ai_barrier_costs": 40.0,
+                                                 "ai_barrier_ethics": 10.0}),
+                                  CAT, edition=2026, geo="BE", topic="ai_barriers", lang="en")
+    (order,) = [s for s in statements if s.text.startswith("The main")]
+    assert order.text.startswith("The main obstacle remains the lack of relevant expertise (70.50%), followed by")
+    assert {(f["indicator_id"], f["time_period"]) for f in order.figures} >= {("ai_barrier_expertise", 2024),
+                                                                             ("ai_barrier_costs", 2024)}
+    for before in ({"ai_barrier_expertise": 40.0, "ai_barrier_costs": 60.0, "ai_barrier_ethics": 10.0},  # another first
+                   {"ai_barrier_expertise": 50.0, "ai_barrier_costs": 50.0, "ai_barrier_ethics": 10.0},  # a tie
+                   {"ai_barrier_expertise": 60.0, "ai_barrier_costs": 40.0, "ai_barrier_ethics": None}):  # incomplete
+        texts = _texts(with_previous(before), "ai_barriers")
+        assert any(t.startswith("The main obstacle is the lack of relevant expertise") for t in texts), before
+    fr = _texts(with_previous({"ai_barrier_expertise": 60.0, "ai_barrier_costs": 40.0, "ai_barrier_ethics": 10.0}),
+                "ai_barriers", "fr")
+    assert any(t.startswith("Le principal obstacle reste le manque d'expertise (70,50\u00a0%)") for t in fr)
