@@ -46,6 +46,16 @@ def _num(x: Any, lang: str, decimals: int) -> str:
     return "" if x is None or pd.isna(x) else format_number(float(x), lang, decimals)
 
 
+def _lower_first_notes(specs, topic_title: str, lang: str) -> list[str]:
+    """The table's rank reads 1 = best; where best is the lowest share, say so once: for the topic when it
+    holds for all its rows, else for each indicator."""
+    lower = [s for s in specs if not s.higher_is_better]
+    rule = f"{RANK[lang]} {LOWER_FIRST[lang].strip()[1:-1]}"
+    if lower and len(lower) == len(specs):
+        return [typeset(f"{topic_title}{colon(lang)}{rule}", lang)]
+    return [typeset(f"{s.title[lang]}{colon(lang)}{rule}", lang) for s in lower]
+
+
 def _change(r, lang: str, decimals: int) -> str:
     """The change between the two figures as printed (what the paragraph says), else the table's own."""
     if not any(x is None or pd.isna(x) for x in (r.value, r.prev_value)):
@@ -106,11 +116,11 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
             if svg:
                 parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
         parts.append(_table(rows, catalogue, neighbours, values, lang, decimals) + "</section>")
-        notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}): {r.comparability_note}", lang)
+        notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}){colon(lang)}"
+                          f"{r.comparability_note}", lang)
                   for r in rows.itertuples() if isinstance(r.comparability_note, str)]
-        # the table's rank column reads 1 = best; where best is the lowest share, say so once
-        notes += [typeset(f"{catalogue.by_id[i].title[lang]}{colon(lang)}{RANK[lang]} {LOWER_FIRST[lang].strip()[1:-1]}",
-                          lang) for i in dict.fromkeys(rows["indicator_id"]) if not catalogue.by_id[i].higher_is_better]
+        notes += _lower_first_notes([catalogue.by_id[i] for i in dict.fromkeys(rows["indicator_id"])],
+                                    topic.title[lang], lang)
     decade = _decade_rows(member, catalogue, edition, lang, decimals)
     if decade:
         head = "".join(f"<th>{escape(h)}</th>" for h in DECADE_HEAD[lang])
