@@ -131,6 +131,16 @@ def test_the_publication_rounding_takes_0_to_4_and_defaults_to_2():
     assert settings_from_env({"PIPELINE_DECIMALS": "1"}).decimals == 1 and settings_from_env({}).decimals == 2
 
 
+def test_the_code_location_hands_the_publication_rounding_to_the_products():
+    from assets.definitions import build_definitions
+    from pipeline.errors import SettingError
+
+    assert build_definitions({"PIPELINE_DECIMALS": "1"}).resources["overview"].decimals == 1
+    assert build_definitions({}).resources["overview"].decimals == 2
+    with pytest.raises(SettingError, match="PIPELINE_DECIMALS=x:"):
+        build_definitions({"PIPELINE_DECIMALS": "x"})
+
+
 def test_debug_shows_the_traceback(dirs, capsys, monkeypatch):
     assert cli.main(["--debug", "demo", "--edition", "2035"]) == 2
     assert "Traceback" in capsys.readouterr().err
