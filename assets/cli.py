@@ -39,6 +39,7 @@ from pipeline.config import (
     DEBUG_VARIABLE,
     DEFAULT_DATA_DIR,
     check_base_url,
+    check_decimals,
     check_edition,
     check_focus_geo,
     check_writable_dir,
@@ -124,6 +125,7 @@ def run(args) -> int:
 
     edition = check_edition(args.edition, command="make run")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
+    check_decimals(os.environ.get("PIPELINE_DECIMALS", ""))
     base_url = check_base_url(os.environ.get("EUROSTAT_BASE_URL", "https://ec.europa.eu/eurostat/api/dissemination"))
     data_dir = _env_data_dir()
     home = _live_home()
@@ -150,6 +152,7 @@ def demo(args) -> int:
 
     edition = check_edition(args.edition, command="make demo")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
+    check_decimals(os.environ.get("PIPELINE_DECIMALS", ""))
     data_dir = _demo_data_dir(args.data_dir)
     home = demo_home(data_dir)
     check_instance(home, data_dir, setting="the demo's instance")
@@ -174,6 +177,7 @@ def dev(args) -> int:
         os.environ[DEBUG_VARIABLE] = "1"
 
     check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
+    check_decimals(os.environ.get("PIPELINE_DECIMALS", ""))
     extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
     dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), *extra]
     if not args.demo:

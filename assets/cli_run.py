@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.config import check_decimals
 from assets.cli_output import StepPrinter, _Failure, _PipelineLogHandler, _print_failures, _silent_loggers
 
 
@@ -33,7 +34,8 @@ def materialize(edition: int, *, data_dir: Path, home: Path, base_url: str, sour
 
     run_resources = resources(base_url=base_url, data_dir=str(data_dir), source=source, focus_geo=focus_geo,
                               force_download=force, catalogue_path=os.environ.get("PIPELINE_CATALOGUE", ""),
-                              chart_png=os.environ.get("PIPELINE_CHART_PNG", "1") != "0")
+                              chart_png=os.environ.get("PIPELINE_CHART_PNG", "1") != "0",
+                              decimals=check_decimals(os.environ.get("PIPELINE_DECIMALS", "")))
     job = Definitions(assets=ASSETS, jobs=[overview_edition_job], resources=run_resources) \
         .resolve_job_def(overview_edition_job.name)
     if not debug:

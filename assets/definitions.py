@@ -27,18 +27,20 @@ from assets.io import ParquetIOManager
 from assets.labels import eurostat_labels
 from assets.overview import indicators, rankings, release, series
 from assets.resources import EurostatApi, OverviewSettings, PipelineStore
-from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_FOCUS_GEO
+from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_DECIMALS, DEFAULT_FOCUS_GEO, check_decimals
 
 ASSETS = [eurostat_catalogue, eurostat_labels, *raw_assets, *observation_assets, series, rankings, indicators, release]
 
 
 def resources(*, base_url=DEFAULT_BASE_URL, data_dir=DEFAULT_DATA_DIR, source="eurostat", focus_geo=DEFAULT_FOCUS_GEO,
-              force_download: bool = False, catalogue_path="", chart_png: bool = True) -> dict:
+              force_download: bool = False, catalogue_path="", chart_png: bool = True,
+              decimals: int = DEFAULT_DECIMALS) -> dict:
     """The four resources of a run; each value may be an `EnvVar`."""
     return {
         "eurostat": EurostatApi(base_url=base_url),
         "store": PipelineStore(data_dir=data_dir, source=source, force_download=force_download),
-        "overview": OverviewSettings(focus_geo=focus_geo, catalogue_path=catalogue_path, chart_png=chart_png),
+        "overview": OverviewSettings(focus_geo=focus_geo, catalogue_path=catalogue_path, chart_png=chart_png,
+                                   decimals=decimals),
         "io_manager": ParquetIOManager(data_dir=data_dir),
     }
 
@@ -66,6 +68,7 @@ def build_definitions(env: Mapping[str, str]) -> Definitions:
             force_download=env.get("PIPELINE_FORCE_DOWNLOAD", "") == "1",
             catalogue_path=setting("PIPELINE_CATALOGUE", ""),
             chart_png=env.get("PIPELINE_CHART_PNG", "1") != "0",
+            decimals=check_decimals(env.get("PIPELINE_DECIMALS", "")),
         ),
     )
 

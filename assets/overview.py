@@ -248,7 +248,8 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
             inputs=origins, focus_geo=overview.focus_geo,
             catalogue_hash=catalogue.sha256, presentation=presentation_from_catalogue(catalogue, edition),
             source=store.source, coverage=coverage, catalogue=catalogue,
-            products={"members": functools.partial(members_product, png=overview.chart_png)},
+            products={"members": functools.partial(members_product, png=overview.chart_png,
+                                                    decimals=overview.decimals)},
             missing=missing_figures(indicators, catalogue, edition, overview.focus_geo),
             labels=eurostat_labels,
         )

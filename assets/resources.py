@@ -11,7 +11,7 @@ from dagster import ConfigurableResource
 from pydantic import Field
 
 from pipeline.catalogue import DEFAULT_PATH, Catalogue, load_catalogue
-from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_FOCUS_GEO
+from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_DECIMALS, DEFAULT_FOCUS_GEO
 from pipeline.eurostat.client import EurostatClient, Progress
 from pipeline.snapshots import RawStore
 
@@ -65,6 +65,8 @@ class OverviewSettings(ConfigurableResource):
                                                         f"empty = the packaged {DEFAULT_PATH.name}")
     chart_png: bool = Field(default=True, description="draw PNG beside the SVG charts (the PNG are what costs: "
                                                       "the tests of the asset graph switch them off)")
+    decimals: int = Field(default=DEFAULT_DECIMALS, ge=0, le=4,
+                          description="PIPELINE_DECIMALS: the publication rounding of the figures in the texts")
 
     def catalogue(self) -> Catalogue:
         """The indicator catalogue, validated on first use (a CatalogueError names the entry and field)."""

@@ -20,6 +20,10 @@ from pipeline.geo import EU27
 DEFAULT_BASE_URL = "https://ec.europa.eu/eurostat/api/dissemination"
 DEFAULT_DATA_DIR = "./data"
 DEFAULT_FOCUS_GEO = "BE"
+# PIPELINE_DECIMALS: the publication rounding of every figure in the texts (the 2026 overview prints
+# two: "34,54 %"); the tables and the JSON keep Eurostat's unrounded values.
+DEFAULT_DECIMALS = 2
+MAX_DECIMALS = 4
 # Edition 2021 is the first with Eurostat's AI module; the current year's edition is the last
 # (the `editions` partitions of assets/overview.py: start 2021, end_offset 1).
 FIRST_EDITION = 2021
@@ -46,6 +50,7 @@ class Settings:
     base_url: str
     data_dir: Path
     focus_geo: str
+    decimals: int = DEFAULT_DECIMALS
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -54,7 +59,23 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         base_url=env.get("EUROSTAT_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
         data_dir=Path(env.get("PIPELINE_DATA_DIR") or DEFAULT_DATA_DIR),
         focus_geo=check_focus_geo(env.get("FOCUS_GEO", DEFAULT_FOCUS_GEO)),
+        decimals=check_decimals(env.get("PIPELINE_DECIMALS", str(DEFAULT_DECIMALS))),
     )
+
+
+def check_decimals(value: object) -> int:
+    """The publication rounding PIPELINE_DECIMALS names (an integer 0-4), else a SettingError."""
+    text = str(value).strip()
+    if text == "":
+        return DEFAULT_DECIMALS
+    allowed = f"a whole number of decimals from 0 to {MAX_DECIMALS}"
+    fix = f"e.g. PIPELINE_DECIMALS={DEFAULT_DECIMALS} (the default, what the 2026 overview prints: 34,54 %)"
+    if not text.isdigit():
+        raise SettingError("PIPELINE_DECIMALS", value, "not a whole number", allowed=allowed, fix=fix)
+    if int(text) > MAX_DECIMALS:
+        problem = f"more than {MAX_DECIMALS} decimals would print digits no survey measures"
+        raise SettingError("PIPELINE_DECIMALS", value, problem, allowed=allowed, fix=fix)
+    return int(text)
 
 
 def check_focus_geo(value: str) -> str:

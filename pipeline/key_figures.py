@@ -1,17 +1,23 @@
-"""Key-figure sentences of an edition, press-release style, in Dutch, French and English."""
+"""Key-figure sentences of an edition, press-release style, in Dutch, French and English: the value,
+its change from the previous comparable period and its distance to the EU27 average in percentage
+points, and its rank (with the direction where rank 1 is the lowest share). One file per language is
+laid out by `pipeline.member_figures`."""
 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
 import pandas as pd
 
+from pipeline.config import DEFAULT_DECIMALS
 from pipeline.countries import country
 from pipeline.errors import CatalogueError
+from pipeline.numbers import difference, format_value, points, typeset
+# format_number stays importable from here, where other modules found it before pipeline.numbers
+from pipeline.numbers import format_number  # noqa: F401
 
 LANGUAGES = ("nl", "fr", "en")
-LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
 SAMPLE_LABELS = {
     "en": "SYNTHETIC SAMPLE DATA - not Eurostat figures",
@@ -64,27 +70,6 @@ def _join(words: list[str], lang: str) -> str:
     return f"{', '.join(words[:-1])} {_AND[lang]} {words[-1]}"
 
 
-def format_number(value: float, lang: str, decimals: int = 2) -> str:
-    """Two decimals in the language's convention: 1,234.56 (en), 1.234,56 (nl), 1 234,56 (fr)."""
-    # The sign of the rounded number: -0.001 prints as 0.00, not -0.00.
-    sign = "-" if round(value, decimals) < 0 else ""
-    text = f"{abs(value):,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    elif lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return sign + text
-
-
-def format_value(value: float, unit: Any, lang: str) -> str:
-    """A figure with its unit: 34.54% (en), 34,54% (nl), 34,54 % (fr); non-percent units keep their code."""
-    number = format_number(value, lang)
-    unit = _text(unit) or ""
-    if unit.upper().startswith("PC"):
-        return f"{number} %" if lang == "fr" else f"{number}%"
-    return f"{number} {unit}".rstrip()
-
-
 def ordinal(rank: int, lang: str, *, feminine: bool = False, plural: bool = False) -> str:
     """5th / 5de / 5e; 1st / 1ste / 1er (1re, 1ers) ; Dutch takes -ste for 1, 8 and from 20 on."""
     if lang == "en":
@@ -101,40 +86,69 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _sentence_available(lang, *, title, period, subject, plural, feminine, value, flags, prev, eu, rank, n):
-    """One indicator with a value: figure, previous period, EU27 average, rank."""
+# Where rank 1 is the lowest share (problems when buying online): said beside every rank.
+LOWER_FIRST = {"en": " (1 = the lowest share, the best here)", "nl": " (1 = het laagste aandeel, hier het best)",
+               "fr": " (1 = la part la plus faible, ici la meilleure)"}
+
+
+def change_words(value: float, prev: float, prev_period: int, unit, lang: str, decimals: int) -> str:
+    """The change from the previous comparable period in (percentage) points, after the value it qualifies."""
+    diff = difference(value, prev, decimals)
+    was = format_value(prev, unit, lang, decimals)
+    if diff == 0:
+        return {"en": f", unchanged from {prev_period} ({was})", "nl": f", evenveel als in {prev_period} ({was})",
+                "fr": f", comme en {prev_period} ({was})"}[lang]
+    pts = points(diff, unit, lang, decimals)
+    up = diff > 0
+    return {"en": f", {'up' if up else 'down'} {pts} from {prev_period} ({was})",
+            "nl": f", {pts} {'meer' if up else 'minder'} dan in {prev_period} ({was})",
+            "fr": f", soit {pts} de {'plus' if up else 'moins'} qu'en {prev_period} ({was})"}[lang]
+
+
+def eu_words(value: float, eu: float, unit, lang: str, decimals: int, *, subject: str, plural: bool) -> str:
+    """The member against the EU27 average in (percentage) points, as a sentence."""
+    diff = difference(value, eu, decimals)
+    avg = format_value(eu, unit, lang, decimals)
+    if diff == 0:
+        verb = {"en": "equals", "nl": "evenaart", "fr": "égalent" if plural else "égale"}[lang]
+        where = {"en": "the EU27 average", "nl": "het EU27-gemiddelde", "fr": "la moyenne de l'UE27"}[lang]
+        return f"{_capitalise(subject)} {verb} {where} ({avg})."
+    pts, up = points(diff, unit, lang, decimals), diff > 0
+    if lang == "en":
+        return f"{_capitalise(subject)} is {pts} {'above' if up else 'below'} the EU27 average ({avg})."
+    if lang == "nl":
+        return f"{subject} zit {pts} {'boven' if up else 'onder'} het EU27-gemiddelde ({avg})."
+    verb = "se situent" if plural else "se situe"
+    return f"{_capitalise(subject)} {verb} {pts} {'au-dessus' if up else 'en dessous'} de la moyenne de l'UE27 ({avg})."
+
+
+def _sentence_available(lang, *, title, period, subject, plural, feminine, value, flags, change, eu, rank, n,
+                        lower_first):
+    """One indicator with a value: figure, change from the previous period, against the EU27 average, rank."""
     flag_part = f" ({_join(flags, lang)})" if flags else ""
+    direction = LOWER_FIRST[lang] if lower_first else ""
     parts = []
     if lang == "en":
-        head = f"{title}: in {period}, {subject} recorded {value}{flag_part}"
-        if prev:
-            head += f", compared with {prev[1]} in {prev[0]}"
-        parts.append(head + ".")
-        parts.append(f"The EU27 average was {eu}." if eu else "The EU27 average is not available.")
+        parts.append(f"{title}: in {period}, {subject} recorded {value}{flag_part}{change}.")
+        parts.append(eu or "The EU27 average is not available.")
         if rank:
             of = "of 27 EU member states" if n == 27 else f"of the {n} EU member states with a published figure"
-            parts.append(f"{_capitalise(subject)} ranks {ordinal(rank, 'en')} {of}.")
+            parts.append(f"{_capitalise(subject)} ranks {ordinal(rank, 'en')} {of}{direction}.")
     elif lang == "nl":
-        head = f"{title}: in {period} kwam {subject} uit op {value}{flag_part}"
-        if prev:
-            head += f", tegenover {prev[1]} in {prev[0]}"
-        parts.append(head + ".")
-        parts.append(f"Het EU27-gemiddelde bedroeg {eu}." if eu else "Het EU27-gemiddelde is niet beschikbaar.")
+        parts.append(f"{title}: in {period} kwam {subject} uit op {value}{flag_part}{change}.")
+        parts.append(eu or "Het EU27-gemiddelde is niet beschikbaar.")
         if rank:
             of = "van de 27 EU-lidstaten" if n == 27 else f"van de {n} EU-lidstaten met een gepubliceerd cijfer"
-            parts.append(f"{subject} staat op de {ordinal(rank, 'nl')} plaats {of}.")
+            parts.append(f"{subject} staat op de {ordinal(rank, 'nl')} plaats {of}{direction}.")
     else:
         verb_reach, verb_rank = ("atteignent", "se classent") if plural else ("atteint", "se classe")
-        head = f"{title} : en {period}, {subject} {verb_reach} {value}{flag_part}"
-        if prev:
-            head += f", contre {prev[1]} en {prev[0]}"
-        parts.append(head + ".")
-        parts.append(f"La moyenne de l'UE27 s'établit à {eu}." if eu else "La moyenne de l'UE27 n'est pas disponible.")
+        parts.append(f"{title} : en {period}, {subject} {verb_reach} {value}{flag_part}{change}.")
+        parts.append(eu or "La moyenne de l'UE27 n'est pas disponible.")
         if rank:
             of = "sur 27 États membres de l'UE" if n == 27 else f"sur les {n} États membres de l'UE disposant d'un chiffre publié"
             place = ordinal(rank, "fr", feminine=feminine, plural=plural)
-            parts.append(f"{_capitalise(subject)} {verb_rank} {place} {of}.")
-    return " ".join(parts)
+            parts.append(f"{_capitalise(subject)} {verb_rank} {place} {of}{direction}.")
+    return typeset(" ".join(parts), lang)
 
 
 def _sentence_missing(lang, *, title, period, subject, feminine, plural, conf, flags, eu):
@@ -157,7 +171,7 @@ def _sentence_missing(lang, *, title, period, subject, feminine, plural, conf, f
         else:
             what = "is niet beschikbaar"
         text = f"{title}: het cijfer voor {period} van {subject} {what}{flag_part}."
-        return text + (f" Het EU27-gemiddelde bedroeg {eu}." if eu else "")
+        return typeset(text + (f" Het EU27-gemiddelde bedroeg {eu}." if eu else ""), lang)
     if conf == "C":
         what = "est confidentiel et n'est pas publié"
     elif conf:
@@ -165,7 +179,7 @@ def _sentence_missing(lang, *, title, period, subject, feminine, plural, conf, f
     else:
         what = "n'est pas disponible"
     text = f"{title} : le chiffre de {period} pour {subject} {what}{flag_part}."
-    return text + (f" La moyenne de l'UE27 s'établit à {eu}." if eu else "")
+    return typeset(text + (f" La moyenne de l'UE27 s'établit à {eu}." if eu else ""), lang)
 
 
 def _figure(rows: pd.DataFrame, indicator_id: str, period: int, focus_geo: str) -> dict[str, Any]:
@@ -208,43 +222,29 @@ def _figure(rows: pd.DataFrame, indicator_id: str, period: int, focus_geo: str) 
     }
 
 
-def _sentences(fig: dict[str, Any], focus_geo: str) -> dict[str, str]:
+def _sentences(fig: dict[str, Any], focus_geo: str, decimals: int, lower_first: bool) -> dict[str, str]:
     names = country(focus_geo)
     out = {}
     for lang in LANGUAGES:
         subject = {"en": names.en_subject, "nl": names.nl, "fr": names.fr_subject}[lang]
-        fmt = lambda v: format_value(v, fig["unit"], lang)  # noqa: E731
-        eu = fmt(fig["eu_value"]) if fig["eu_value"] is not None else None
+        fmt = lambda v: format_value(v, fig["unit"], lang, decimals)  # noqa: E731
         flags = flag_words(fig["obs_status"], lang)
         shift = (fig.get("reference_period") or fig["period"]) - fig["period"]
         common = dict(title=fig["titles"][lang], period=fig["period"] + shift, subject=subject,
-                      feminine=names.fr_feminine, plural=names.fr_plural, flags=flags, eu=eu)
+                      feminine=names.fr_feminine, plural=names.fr_plural, flags=flags)
         if fig["value"] is None:
-            out[lang] = _sentence_missing(lang, conf=fig["conf_status"], **common)
-        else:
-            prev = None
-            if fig["prev_value"] is not None and fig["prev_period"] is not None:
-                prev = (fig["prev_period"] + shift, fmt(fig["prev_value"]))
-            out[lang] = _sentence_available(
-                lang, value=fmt(fig["value"]), prev=prev, rank=fig["rank"], n=fig["n_ranked"], **common
-            )
+            eu = fmt(fig["eu_value"]) if fig["eu_value"] is not None else None
+            out[lang] = _sentence_missing(lang, conf=fig["conf_status"], eu=eu, **common)
+            continue
+        change = ""
+        if fig["prev_value"] is not None and fig["prev_period"] is not None:
+            change = change_words(fig["value"], fig["prev_value"], fig["prev_period"] + shift, fig["unit"], lang,
+                                  decimals)
+        eu = None if fig["eu_value"] is None else eu_words(fig["value"], fig["eu_value"], fig["unit"], lang, decimals,
+                                                          subject=subject, plural=names.fr_plural)
+        out[lang] = _sentence_available(lang, value=fmt(fig["value"]), change=change, eu=eu, rank=fig["rank"],
+                                        n=fig["n_ranked"], lower_first=lower_first, **common)
     return out
-
-
-def _markdown(figures: list[dict], *, edition, focus_geo, is_sample, datasets: Iterable[str]) -> str:
-    names = country(focus_geo)
-    heading = {"nl": f"Kerncijfers {edition} - {names.nl}", "fr": f"Chiffres clés {edition} - {names.fr}",
-               "en": f"Key figures {edition} - {names.en}"}
-    source = {"nl": "Bron", "fr": "Source", "en": "Source"}
-    sep = {"nl": ": ", "fr": " : ", "en": ": "}
-    lines = [f"# {heading['en']}", ""]
-    for lang in LANGUAGES:
-        lines += [f"## {LANGUAGE_NAMES[lang]}: {heading[lang]}", ""]
-        if is_sample:
-            lines += [f"**{SAMPLE_LABELS[lang]}**", ""]
-        lines += [f"- {fig['sentences'][lang]}" for fig in figures]
-        lines += ["", f"{source[lang]}{sep[lang]}Eurostat ({', '.join(sorted(datasets))})", ""]
-    return "\n".join(lines)
 
 
 def render_key_figures(
@@ -255,20 +255,22 @@ def render_key_figures(
     headline_ids: Iterable[str],
     reporting_periods: Mapping[str, int],
     is_sample: bool,
-) -> tuple[str, dict]:
-    """One sentence per headline indicator in nl/fr/en: returns (key_figures.md text, key_figures.json data)."""
+    decimals: int = DEFAULT_DECIMALS,
+    lower_first: Collection[str] = (),
+) -> dict:
+    """One sentence per headline indicator in nl/fr/en, figures at `decimals`: the key_figures.json data
+    (its numbers unrounded). `lower_first`: the indicators ranked from the lowest share."""
     figures = []
     for indicator_id in headline_ids:
         if indicator_id not in reporting_periods:
             raise CatalogueError(f"headline indicator {indicator_id!r} has no reporting period for edition {edition}")
         fig = _figure(indicators, indicator_id, reporting_periods[indicator_id], focus_geo)
-        fig["sentences"] = _sentences(fig, focus_geo)
+        fig["sentences"] = _sentences(fig, focus_geo, decimals, indicator_id in lower_first)
         figures.append(fig)
-    datasets = {str(d) for d in indicators["dataset"].dropna().unique()} if "dataset" in indicators else set()
-    markdown = _markdown(figures, edition=edition, focus_geo=focus_geo, is_sample=is_sample, datasets=datasets)
-    data = {
+    return {
         "edition": int(edition),
         "focus_geo": focus_geo,
+        "decimals": decimals,
         "source": "sample" if is_sample else "eurostat",
         "sample_label": dict(SAMPLE_LABELS) if is_sample else None,
         "key_figures": [
@@ -284,11 +286,14 @@ def render_key_figures(
                 "prev_value": fig["prev_value"],
                 "rank": fig["rank"],
                 "n_ranked": fig["n_ranked"],
+                "lower_is_better": fig["indicator_id"] in lower_first,
                 "flags": {"obs_status": fig["obs_status"], "conf_status": fig["conf_status"]},
                 "titles": fig["titles"],
                 "sentences": fig["sentences"],
+                # the figures as the sentences print them, for a layout that sets its own text
+                "printed": {lang: {key: None if fig[key] is None else format_value(fig[key], fig["unit"], lang, decimals)
+                                   for key in ("value", "eu_value", "prev_value")} for lang in LANGUAGES},
             }
             for fig in figures
         ],
     }
-    return markdown, data

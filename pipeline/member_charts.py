@@ -11,7 +11,8 @@ import pandas as pd
 from pipeline.catalogue import Catalogue, IndicatorSpec
 from pipeline.countries import EU27_NAME, country_name
 from pipeline.geo import EU27
-from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS, format_number
+from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS
+from pipeline.numbers import format_number, percent
 from pipeline.svg_charts import flag_notes, ranking_svg, series_svg, to_png
 from pipeline.units import is_percent
 
@@ -44,10 +45,12 @@ def _unit_label(unit: str, lang: str) -> str:
 
 
 def _fmt(unit: str, lang: str):
-    """Axis and bar labels: one decimal (0 for round ticks), the language's separators, '%' as the language writes it."""
+    """Axis and bar labels: one decimal (0 for round ticks), the language's separators, '%' as the language writes
+    it (pipeline.numbers: the texts' rule). One decimal, not the publication rounding: a bar label is read beside
+    its bar, and the figure to two decimals is in the document's table."""
     def fmt(v) -> str:
         text = format_number(float(v), lang, 0 if float(v).is_integer() else 1)
-        return text + ("\u202f%" if lang == "fr" else "%") if is_percent(unit) else text
+        return percent(text, lang) if is_percent(unit) else text
     return fmt
 
 

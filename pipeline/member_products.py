@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from pipeline.catalogue import Catalogue
+from pipeline.config import DEFAULT_DECIMALS
 from pipeline.key_figures import LANGUAGES
 from pipeline.member_charts import member_charts
 from pipeline.member_figures import member_key_figures
@@ -46,6 +47,7 @@ class MemberInputs:
     # only, SVG (the editable master) for every chart in every language. See benchmarks/README.md.
     png_languages: tuple[str, ...] = ("en",)
     png_kinds: tuple[str, ...] = ("ranking",)
+    decimals: int = DEFAULT_DECIMALS  # the publication rounding of every figure in the texts (PIPELINE_DECIMALS)
 
 
 def _json(data: Any) -> bytes:
@@ -54,7 +56,7 @@ def _json(data: Any) -> bytes:
 
 # What the charts, paragraphs and documents read: a narrow table makes every row selection cheap.
 NARROW = ("indicator_id", "geo", "time_period", "reference_period", "value", "obs_status", "conf_status",
-          "eu_value", "rank", "n_ranked", "change", "series_version", "missing_reason", "comparability_note",
+          "eu_value", "rank", "n_ranked", "prev_time_period", "prev_value", "change", "series_version", "missing_reason", "comparability_note",
           "target_value", "target_year", "gap_to_target", "required_yearly_change", "recent_yearly_change",
           "on_track")
 
@@ -82,7 +84,7 @@ def member_files(inputs: MemberInputs, geo: str) -> tuple[dict[str, bytes], dict
     texts, data = member_key_figures(
         inputs.indicators, inputs.comparisons, inputs.catalogue, edition=inputs.edition, geo=geo,
         headline_ids=inputs.headline_ids, reporting_periods=inputs.reporting_periods, sources=inputs.sources,
-        is_sample=inputs.is_sample)
+        is_sample=inputs.is_sample, decimals=inputs.decimals)
     files = {f"members/{geo}/key_figures.{lang}.md": text.encode("utf-8") for lang, text in texts.items()}
     files[f"members/{geo}/key_figures.json"] = _json(data)
     seconds["key_figures"] = time.perf_counter() - start
@@ -99,7 +101,7 @@ def member_files(inputs: MemberInputs, geo: str) -> tuple[dict[str, bytes], dict
         files[f"members/{geo}/overview.{lang}.html"] = overview_html(
             narrow, inputs.catalogue, member=member, values=values, edition=inputs.edition, geo=geo, lang=lang,
             neighbours=inputs.peers.neighbours[geo], charts=charts, sources=inputs.sources,
-            is_sample=inputs.is_sample).encode("utf-8")
+            is_sample=inputs.is_sample, decimals=inputs.decimals).encode("utf-8")
     seconds["charts_and_documents"] = time.perf_counter() - start
     return files, seconds
 

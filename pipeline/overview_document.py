@@ -14,8 +14,10 @@ import pandas as pd
 
 from pipeline.catalogue import Catalogue
 from pipeline.countries import country, country_name
-from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS, format_number, format_value
-from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, _source_line
+from pipeline.config import DEFAULT_DECIMALS
+from pipeline.key_figures import FLAG_WORDS, LOWER_FIRST, SAMPLE_LABELS
+from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, source_line
+from pipeline.numbers import colon, difference, format_number, format_value, semicolon, typeset
 from pipeline.paragraphs import topic_statements
 
 TITLE = {"en": "Digital economy overview {edition}: {name}", "nl": "Overzicht digitale economie {edition}: {name}",
@@ -24,6 +26,7 @@ HEAD = {"en": ("Indicator", "Year", "Value", "EU27", "Rank", "Neighbours", "Chan
         "nl": ("Indicator", "Jaar", "Waarde", "EU27", "Rang", "Buurlanden", "Verandering (pp)", "Vlaggen"),
         "fr": ("Indicateur", "Année", "Valeur", "UE27", "Rang", "Voisins", "Évolution (pp)", "Indicateurs")}
 NOTES = {"en": "Notes", "nl": "Opmerkingen", "fr": "Notes"}
+RANK = {"en": "rank", "nl": "rang", "fr": "rang"}
 SOURCES = {"en": "Sources", "nl": "Bronnen", "fr": "Sources"}
 CSS = """
 @page { size: A4; margin: 16mm 15mm 17mm;
@@ -49,39 +52,58 @@ figure svg { display: block; width: 100%; height: auto; max-height: 235mm; }
 """
 
 
-def _num(x: Any, lang: str) -> str:
-    return "" if x is None or pd.isna(x) else format_number(float(x), lang)
+def _num(x: Any, lang: str, decimals: int) -> str:
+    return "" if x is None or pd.isna(x) else format_number(float(x), lang, decimals)
 
 
-def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...], values: Mapping, lang: str) -> str:
+def _lower_first_notes(specs, topic_title: str, lang: str) -> list[str]:
+    """The table's rank reads 1 = best; where best is the lowest share, say so once: for the topic when it
+    holds for all its rows, else for each indicator."""
+    lower = [s for s in specs if not s.higher_is_better]
+    rule = f"{RANK[lang]} {LOWER_FIRST[lang].strip()[1:-1]}"
+    if lower and len(lower) == len(specs):
+        return [typeset(f"{topic_title}{colon(lang)}{rule}", lang)]
+    return [typeset(f"{s.title[lang]}{colon(lang)}{rule}", lang) for s in lower]
+
+
+def _change(r, lang: str, decimals: int) -> str:
+    """The change between the two figures as printed (what the paragraph says), else the table's own."""
+    if not any(x is None or pd.isna(x) for x in (r.value, r.prev_value)):
+        return format_number(difference(float(r.value), float(r.prev_value), decimals), lang, decimals)
+    return _num(r.change, lang, decimals)
+
+
+def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...], values: Mapping, lang: str,
+           decimals: int) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang])
     body = []
     for r in rows.itertuples():
         spec = catalogue.by_id[r.indicator_id]
         peer_values = [values.get((r.indicator_id, r.time_period, g)) for g in neighbours]
-        peers = "; ".join(f"{country_name(g, lang)} " + ("–" if v is None or pd.isna(v) else format_value(float(v), spec.unit, lang))
-                          for g, v in zip(neighbours, peer_values))
-        value = format_value(float(r.value), spec.unit, lang) if not pd.isna(r.value) else "–"
-        eu = format_value(float(r.eu_value), spec.unit, lang) if not pd.isna(r.eu_value) else "–"
+        fmt = lambda v: "–" if v is None or pd.isna(v) else format_value(float(v), spec.unit, lang, decimals)  # noqa: E731
+        peers = semicolon(lang).join(f"{country_name(g, lang)} {fmt(v)}" for g, v in zip(neighbours, peer_values))
+        value, eu = fmt(r.value), fmt(r.eu_value)
         rank = "" if pd.isna(r.rank) else f"{int(r.rank)}/{int(r.n_ranked)}"
         flags = " ".join(x for x in (r.obs_status, r.conf_status) if isinstance(x, str))
-        body.append(f"<tr><td>{escape(spec.title[lang])}</td><td>{int(r.reference_period)}</td>"
+        body.append(f"<tr><td>{escape(typeset(spec.title[lang], lang))}</td><td>{int(r.reference_period)}</td>"
                     f"<td class=num>{escape(value)}</td><td class=num>{escape(eu)}</td><td class=num>{rank}</td>"
-                    f"<td>{escape(peers)}</td><td class=num>{_num(r.change, lang)}</td><td>{escape(flags)}</td></tr>")
+                    f"<td>{escape(peers)}</td><td class=num>{_change(r, lang, decimals)}</td><td>{escape(flags)}</td></tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
                   neighbours: tuple[str, ...], charts: Mapping[str, bytes], sources: Mapping[str, Mapping],
-                  is_sample: bool, member: pd.DataFrame | None = None, values: Mapping | None = None) -> str:
-    """The document; `charts` maps `<lang>/<name>.svg` to the chart, as `member_charts` returns it.
-    `member` (the member's rows) and `values` ((indicator, period, geo) -> value) may be given ready."""
+                  is_sample: bool, member: pd.DataFrame | None = None, values: Mapping | None = None,
+                  decimals: int = DEFAULT_DECIMALS) -> str:
+    """The document, every figure printed at `decimals`; `charts` maps `<lang>/<name>.svg` to the chart, as
+    `member_charts` returns it. `member` (the member's rows) and `values` ((indicator, period, geo) -> value)
+    may be given ready."""
     name = getattr(country(geo), lang)
     member = indicators[indicators["geo"] == geo] if member is None else member
     if values is None:
         values = dict(zip(zip(indicators["indicator_id"], indicators["time_period"], indicators["geo"]),
                           indicators["value"]))
-    title = TITLE[lang].format(edition=edition, name=name)
+    title = typeset(TITLE[lang].format(edition=edition, name=name), lang)
     parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
              f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>"]
     if is_sample:
@@ -94,21 +116,26 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                       (member["time_period"] == member["indicator_id"].map(periods))]
         if rows.empty:
             continue
-        text = " ".join(s.text for s in topic_statements(member, catalogue, edition=edition, geo=geo,
-                                                         topic=topic.id, lang=lang))
-        parts.append(f'<section id="{topic.id}"><h2>{escape(topic.title[lang])}</h2><p>{escape(text)}</p>')
+        text = " ".join(s.text for s in topic_statements(member, catalogue, edition=edition, geo=geo, topic=topic.id,
+                                                         lang=lang, decimals=decimals, neighbours=neighbours,
+                                                         values=values))
+        parts.append(f'<section id="{topic.id}"><h2>{escape(typeset(topic.title[lang], lang))}</h2>'
+                     f'<p>{escape(text)}</p>')
         for kind in ("ranking", "series"):
             svg = charts.get(f"{lang}/{topic.id}_{kind}.svg")
             if svg:
                 parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
-        parts.append(_table(rows, catalogue, neighbours, values, lang) + "</section>")
-        notes += [f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}): {r.comparability_note}"
+        parts.append(_table(rows, catalogue, neighbours, values, lang, decimals) + "</section>")
+        notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}){colon(lang)}"
+                          f"{r.comparability_note}", lang)
                   for r in rows.itertuples() if isinstance(r.comparability_note, str)]
-    decade = _decade_rows(member, catalogue, edition, lang)
+        notes += _lower_first_notes([catalogue.by_id[i] for i in dict.fromkeys(rows["indicator_id"])],
+                                    topic.title[lang], lang)
+    decade = _decade_rows(member, catalogue, edition, lang, decimals)
     if decade:
         head = "".join(f"<th>{escape(h)}</th>" for h in DECADE_HEAD[lang])
         body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in decade)
-        parts.append(f'<section id="digital_decade"><h2>{escape(DECADE[lang])}</h2>'
+        parts.append(f'<section id="digital_decade"><h2>{escape(typeset(DECADE[lang], lang))}</h2>'
                      f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         for spec in (s for s in catalogue.indicators if s.target):
             svg = charts.get(f"{lang}/{spec.id}_trajectory.svg")
@@ -120,6 +147,6 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
     if notes:
         parts.append(f'<section class="notes"><h2>{NOTES[lang]}</h2><ul>'
                      + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul></section>")
-    parts.append(f'<section class="notes"><h2>{SOURCES[lang]}</h2><p>{escape(_source_line(sources, is_sample, lang))}</p>'
+    parts.append(f'<section class="notes"><h2>{SOURCES[lang]}</h2><p>{escape(source_line(sources, is_sample, lang))}</p>'
                  "</section></body></html>")
     return "\n".join(parts)

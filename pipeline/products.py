@@ -42,9 +42,9 @@ class ProductInputs:
 Files = dict[str, bytes]
 
 
-def members(inputs: ProductInputs, *, png: bool = True) -> Files:
+def members(inputs: ProductInputs, *, png: bool = True, decimals: int | None = None) -> Files:
     """members/<GEO>/...: every member's key figures (nl, fr, en and JSON), charts and overview documents
-    (`png` false: SVG charts only)."""
+    (`png` false: SVG charts only; `decimals`: the publication rounding, PIPELINE_DECIMALS)."""
     from pipeline.comparisons import peer_comparisons
     from pipeline.geo import EU27
     from pipeline.member_products import MemberInputs, render_members
@@ -65,7 +65,7 @@ def members(inputs: ProductInputs, *, png: bool = True) -> Files:
         indicators=table, comparisons=peer_comparisons(table, inputs.catalogue, peers, inputs.edition),
         catalogue=inputs.catalogue, peers=peers, edition=inputs.edition, headline_ids=tuple(shown.headline_ids),
         reporting_periods=shown.reporting_periods, sources=inputs.sources, is_sample=inputs.source == "sample",
-        **({} if png else {"png_languages": ()}),
+        **({} if png else {"png_languages": ()}), **({} if decimals is None else {"decimals": decimals}),
     ), sorted(EU27))
     return files
 

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from pipeline.errors import CatalogueError
-from pipeline.key_figures import SAMPLE_LABELS, format_number, ordinal, render_key_figures
+from pipeline.key_figures import SAMPLE_LABELS, ordinal, render_key_figures
+from pipeline.numbers import NBSP, format_number, typeset
 
 TITLES = {
     "ai_any": ("Enterprises using AI", "Ondernemingen die AI gebruiken", "Entreprises utilisant l'IA"),
@@ -35,13 +36,13 @@ def table(*rows) -> pd.DataFrame:
     return df
 
 
-def render(indicators, headline=("ai_any",), period=2025, is_sample=False, geo="BE"):
+def render(indicators, headline=("ai_any",), period=2025, is_sample=False, geo="BE", **kw):
     return render_key_figures(indicators, edition=2026, focus_geo=geo, headline_ids=list(headline),
-                              reporting_periods={i: period for i in headline}, is_sample=is_sample)
+                              reporting_periods={i: period for i in headline}, is_sample=is_sample, **kw)
 
 
 def sentences(indicators, **kw) -> dict[str, str]:
-    return render(indicators, **kw)[1]["key_figures"][0]["sentences"]
+    return render(indicators, **kw)["key_figures"][0]["sentences"]
 
 
 def test_one_sentence_per_headline_in_each_language_with_value_previous_eu_and_rank():
@@ -49,24 +50,65 @@ def test_one_sentence_per_headline_in_each_language_with_value_previous_eu_and_r
         row("ai_any", 2024, 24.71, rank=9), row("ai_any", 2025, 34.54, prev=(2024, 24.71)),
         row("dii_basic", 2025, 71.0, eu=73.5, rank=12, prev=(2024, 68.25)),
     )
-    markdown, data = render(indicators, headline=("ai_any", "dii_basic"))
+    data = render(indicators, headline=("ai_any", "dii_basic"))
     assert [f["indicator_id"] for f in data["key_figures"]] == ["ai_any", "dii_basic"]
     ai = data["key_figures"][0]
     assert (ai["period"], ai["value"], ai["eu_value"], ai["rank"], ai["n_ranked"]) == (2025, 34.54, 19.95, 5, 27)
     s = ai["sentences"]
-    assert s["en"] == ("Enterprises using AI: in 2025, Belgium recorded 34.54%, compared with 24.71% in 2024. "
-                       "The EU27 average was 19.95%. Belgium ranks 5th of 27 EU member states.")
-    assert s["nl"] == ("Ondernemingen die AI gebruiken: in 2025 kwam België uit op 34,54%, tegenover 24,71% in 2024. "
-                       "Het EU27-gemiddelde bedroeg 19,95%. België staat op de 5de plaats van de 27 EU-lidstaten.")
-    assert s["fr"] == ("Entreprises utilisant l'IA : en 2025, la Belgique atteint 34,54 %, contre 24,71 % en 2024. "
-                       "La moyenne de l'UE27 s'établit à 19,95 %. La Belgique se classe 5e sur 27 États membres de l'UE.")
+    # changes and the distance to the EU in percentage points; a no-break space before "%" in nl and fr
+    assert s["en"] == ("Enterprises using AI: in 2025, Belgium recorded 34.54%, up 9.83 percentage points from 2024 "
+                       "(24.71%). Belgium is 14.59 percentage points above the EU27 average (19.95%). "
+                       "Belgium ranks 5th of 27 EU member states.")
+    assert s["nl"] == (f"Ondernemingen die AI gebruiken: in 2025 kwam België uit op 34,54{NBSP}%, 9,83 procentpunt meer "
+                       f"dan in 2024 (24,71{NBSP}%). België zit 14,59 procentpunt boven het EU27-gemiddelde "
+                       f"(19,95{NBSP}%). België staat op de 5de plaats van de 27 EU-lidstaten.")
+    assert s["fr"] == (f"Entreprises utilisant l'IA{NBSP}: en 2025, la Belgique atteint 34,54{NBSP}%, soit 9,83 points "
+                       f"de pourcentage de plus qu'en 2024 (24,71{NBSP}%). La Belgique se situe 14,59 points de "
+                       f"pourcentage au-dessus de la moyenne de l'UE27 (19,95{NBSP}%). La Belgique se classe 5e sur "
+                       f"27 États membres de l'UE.")
     dii = data["key_figures"][1]["sentences"]
-    assert "71.00%" in dii["en"] and "68.25%" in dii["en"] and "ranks 12th" in dii["en"]
-    assert "71,00%" in dii["nl"] and "73,50%" in dii["nl"] and "12de plaats" in dii["nl"]
-    assert "71,00 %" in dii["fr"] and "73,50 %" in dii["fr"] and "se classe 12e" in dii["fr"]
-    for lang in ("en", "nl", "fr"):
-        assert s[lang] in markdown and dii[lang] in markdown
+    assert "71.00%, up 2.75 percentage points from 2024 (68.25%)" in dii["en"] and "ranks 12th" in dii["en"]
+    assert "2.50 percentage points below the EU27 average (73.50%)" in dii["en"]
+    assert f"71,00{NBSP}%" in dii["nl"] and f"73,50{NBSP}%" in dii["nl"] and "12de plaats" in dii["nl"]
+    assert f"71,00{NBSP}%" in dii["fr"] and f"73,50{NBSP}%" in dii["fr"] and "se classe 12e" in dii["fr"]
+    assert (ai["value"], ai["prev_value"]) == (34.54, 24.71)  # the JSON keeps the numbers as Eurostat gave them
     json.dumps(data)  # key_figures.json must serialise as is
+
+
+def test_the_publication_rounding_is_a_setting_and_ties_at_it_are_said_as_ties():
+    indicators = table(row("ai_any", 2025, 34.5449, prev=(2024, 34.5412), eu=19.9549, rank=4))
+    data = render(indicators, decimals=1)
+    s = data["key_figures"][0]["sentences"]
+    assert s["en"] == ("Enterprises using AI: in 2025, Belgium recorded 34.5%, unchanged from 2024 (34.5%). "
+                       "Belgium is 14.5 percentage points above the EU27 average (20.0%). "
+                       "Belgium ranks 4th of 27 EU member states.")
+    assert f"34,5{NBSP}%, evenveel als in 2024" in s["nl"] and f"comme en 2024 (34,5{NBSP}%)" in s["fr"]
+    assert data["decimals"] == 1 and data["key_figures"][0]["value"] == 34.5449  # unrounded in the JSON
+    assert data["key_figures"][0]["printed"]["fr"] == {"value": f"34,5{NBSP}%", "eu_value": f"20,0{NBSP}%",
+                                                       "prev_value": f"34,5{NBSP}%"}
+    none = render(indicators, decimals=0)["key_figures"][0]["sentences"]["en"]
+    assert "recorded 35%" in none and "15 percentage points above the EU27 average (20%)" in none
+    one = render(table(row("ai_any", 2025, 21.0, eu=20.0, rank=4)))["key_figures"][0]["sentences"]
+    assert "1.00 percentage point above" in one["en"] and "1,00 point de pourcentage au-dessus" in one["fr"]
+
+
+def test_where_rank_1_is_the_lowest_share_the_rank_says_so():
+    indicators = table(row("ai_any", 2025, 37.55, rank=14))
+    s = render(indicators, lower_first={"ai_any"})["key_figures"][0]
+    assert s["lower_is_better"] is True
+    assert "Belgium ranks 14th of 27 EU member states (1 = the lowest share, the best here)." in s["sentences"]["en"]
+    assert "14de plaats van de 27 EU-lidstaten (1 = het laagste aandeel, hier het best)." in s["sentences"]["nl"]
+    assert "14e sur 27 États membres de l'UE (1 = la part la plus faible, ici la meilleure)." in s["sentences"]["fr"]
+    assert "the best here" not in sentences(indicators)["en"]
+
+
+def test_french_spaces_follow_one_rule():
+    # catalogue titles are typed with plain spaces; the published text has a no-break space before : ; % ? !
+    assert typeset("Chiffre d'affaires (% du total ; ventes) : 20 % ?", "fr") == \
+        f"Chiffre d'affaires (% du total{NBSP}; ventes){NBSP}: 20{NBSP}%{NBSP}?"
+    assert typeset("compris; la France", "fr") == f"compris{NBSP}; la France"
+    assert typeset("34,54 % (2026-02-27T11:00)", "nl") == f"34,54{NBSP}% (2026-02-27T11:00)"
+    assert typeset("34.54% : x", "en") == "34.54% : x"
 
 
 @pytest.mark.parametrize(
@@ -80,11 +122,11 @@ def test_one_sentence_per_headline_in_each_language_with_value_previous_eu_and_r
     ],
 )
 def test_flags_are_spelled_out_next_to_the_value(flag, words):
-    figure = render(table(row("ai_any", 2025, 34.54, obs=flag)))[1]["key_figures"][0]
+    figure = render(table(row("ai_any", 2025, 34.54, obs=flag)))["key_figures"][0]
     assert figure["flags"] == {"obs_status": flag, "conf_status": None}
     assert f"34.54% {words['en']}" in figure["sentences"]["en"]
-    assert f"34,54% {words['nl']}" in figure["sentences"]["nl"]
-    assert f"34,54 % {words['fr']}" in figure["sentences"]["fr"]
+    assert f"34,54{NBSP}% {words['nl']}" in figure["sentences"]["nl"]
+    assert f"34,54{NBSP}% {words['fr']}" in figure["sentences"]["fr"]
 
 
 def test_confidential_value_says_so_without_a_number():
@@ -124,23 +166,18 @@ def test_rank_wording_follows_each_language():
 def test_number_formats():
     assert format_number(1234.5, "en") == "1,234.50"
     assert format_number(1234.5, "nl") == "1.234,50"
-    assert format_number(1234.5, "fr") == "1\u202f234,50"
+    assert format_number(1234.5, "fr") == "1\u00a0234,50"  # the same no-break space as before "%"
+    assert format_number(34.545, "en", 1) == "34.5" and format_number(1234.5, "nl", 0) == "1.234"
     assert format_number(-2.5, "nl") == "-2,50"
     assert format_number(-0.001, "en") == "0.00"
 
 
 def test_sample_label_in_every_language_only_for_sample_data():
     indicators = table(row("ai_any", 2025, 34.54))
-    markdown, data = render(indicators, is_sample=True)
-    sections = {part.split(":", 1)[0]: part for part in markdown.split("\n## ")[1:]}
-    assert set(sections) == {"Nederlands", "Français", "English"}
-    assert SAMPLE_LABELS["nl"] in sections["Nederlands"] and SAMPLE_LABELS["fr"] in sections["Français"]
-    assert SAMPLE_LABELS["en"] in sections["English"]
+    data = render(indicators, is_sample=True)
     assert data["source"] == "sample" and data["sample_label"] == SAMPLE_LABELS
     assert SAMPLE_LABELS["en"] == "SYNTHETIC SAMPLE DATA - not Eurostat figures"
-
-    markdown, data = render(indicators, is_sample=False)
-    assert not any(label in markdown for label in SAMPLE_LABELS.values()) and "SYNTH" not in markdown
+    data = render(indicators, is_sample=False)
     assert data["source"] == "eurostat" and data["sample_label"] is None
 
 

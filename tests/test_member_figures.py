@@ -50,16 +50,85 @@ def test_belgium_is_placed_among_its_four_neighbours_and_the_digital_decade_gap_
               ["value"].iloc[0] for g in ("BE", "NL", "FR", "DE", "LU")}
     assert ai["place"] == 1 + sum(v > values["BE"] for g, v in values.items() if g != "BE")
     assert "## Vergelijking met de buurlanden" in texts["nl"] and "Nederland" in texts["nl"]
-    assert "(1 = lowest share)" in texts["en"]  # problems when buying online: fewer is better
+    # problems when buying online: fewer is better, said beside the rank and the place among the neighbours
+    problems, peers = [line for line in texts["en"].splitlines() if line.startswith("- Online buyers who encountered")]
+    assert "EU member states (1 = the lowest share, the best here)." in problems
+    assert "with its neighbours (1 = the lowest share, the best here)" in peers
+    assert "(1 = het laagste aandeel, hier het best)" in texts["nl"]
     dii = table[(table.geo == "BE") & (table.indicator_id == "basic_digital_intensity_smes") & (table.time_period == 2025)].iloc[0]
     gap = f"{dii['gap_to_target']:.2f}".replace(".", ",")
-    assert f"| 90,00 % (2030) | {gap} |" in texts["fr"] and "## Décennie numérique" in texts["fr"]
+    assert f"| 90,00\u00a0% (2030) | {gap} |" in texts["fr"] and "## Décennie numérique\u00a0:" in texts["fr"]
+    assert "voisins compris\u00a0: Pays-Bas" in texts["fr"]
 
 
 def test_the_source_line_names_datasets_updates_and_extraction_and_the_sample(tables):
     texts, _ = _render(tables, "NL")
-    assert "Bron: synthetische voorbeeldgegevens, geen Eurostat-cijfers: isoc_ai_iaiu (laatste bijwerking door " \
-           "Eurostat 2026-02-27)" in texts["nl"]
-    assert "gegevens opgehaald op 2026-12-01" in texts["nl"]
+    codes = ", ".join(sorted(tables[2]))
+    assert f"Bron: synthetische voorbeeldgegevens, geen Eurostat-cijfers, datasets {codes} (voorbeeld gedateerd " \
+           "2026-02-27); gegevens opgehaald op 2026-12-01." in texts["nl"]
+    assert "Eurostat" not in texts["fr"].replace("pas des chiffres d'Eurostat", "")  # the sample is not Eurostat's
     live, _ = _render(tables, "NL", is_sample=False)
-    assert "Source: Eurostat: isoc_" in live["en"] and "SYNTHETIC" not in live["en"]
+    assert f"Source: Eurostat, datasets {codes} (Eurostat's last update 2026-02-27); data extracted on 2026-12-01." \
+        in live["en"] and "SYNTHETIC" not in live["en"]
+    assert f"Source\u00a0: Eurostat, jeux de données {codes} (dernière mise à jour par Eurostat 2026-02-27)\u00a0; " \
+           "données extraites le 2026-12-01." in live["fr"]
+
+
+def test_every_figure_follows_the_publication_rounding(tables):
+    table = tables[0]
+    texts, data = _render(tables, "BE", decimals=1)
+    value = table[(table.geo == "BE") & (table.indicator_id == "ai_any_all_enterprises") & (table.time_period == 2025)]
+    value = float(value["value"].iloc[0])
+    assert data["key_figures"][0]["value"] == value  # the JSON's number is unrounded
+    printed = f"{value:.1f}".replace(".", ",") + "\u00a0%"
+    assert printed in data["key_figures"][0]["sentences"]["nl"] and printed in texts["nl"]
+    # no figure anywhere in the text with more decimals than asked (dates and codes aside)
+    import re
+    assert not re.findall(r"\d,\d\d", texts["nl"]) and not re.findall(r"\d\.\d\d(?!\d*-)", texts["en"])
+
+
+def test_the_document_prints_its_paragraphs_and_tables_at_the_publication_rounding(tables):
+    import html
+    import re
+
+    from pipeline.overview_document import overview_html
+
+    table, _, sources = tables
+    peers = load_peer_groups().neighbours["BE"]
+
+    def document(lang, decimals):
+        page = overview_html(table, CAT, edition=2026, geo="BE", lang=lang, neighbours=peers, charts={},
+                             sources=sources, is_sample=True, decimals=decimals)
+        return html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S))
+
+    row = table[(table.geo == "BE") & (table.indicator_id == "ai_any_all_enterprises") & (table.time_period == 2025)]
+    value, eu = float(row["value"].iloc[0]), float(row["eu_value"].iloc[0])
+    fr = document("fr", 1)
+    assert f"{value:.1f}".replace(".", ",") + "\u00a0%" in fr and f"{eu:.1f}".replace(".", ",") + "\u00a0%" in fr
+    assert not re.findall(r"\d,\d\d", fr)  # no figure with two decimals anywhere, tables included
+    assert "Parmi ses voisins, la Belgique" in fr and "points de pourcentage" in fr
+    assert " :" not in fr.replace("\u00a0:", "") and " %" not in fr  # one rule for the French spaces
+    en = document("en", 2)
+    assert f"{value:.2f}%" in en and "percentage points above the EU27 average" in en
+    assert "Source: synthetic sample data, not Eurostat figures, datasets" in en
+    # every row of the topic ranks from the lowest share: one note for the topic, not one per row
+    assert en.count("rank 1 = the lowest share, the best here") == 2  # reasons for not using AI, problems online
+    assert "Problems when buying online: rank 1 = the lowest share, the best here" in en
+
+
+def test_the_member_products_pass_the_publication_rounding_to_every_text(tables):
+    from pipeline.member_products import MemberInputs, member_files
+
+    table, comparisons, sources = tables
+    shown = presentation_from_catalogue(CAT, 2026)
+    inputs = MemberInputs(table, comparisons, CAT, load_peer_groups(), 2026, tuple(shown.headline_ids),
+                          shown.reporting_periods, sources, True, chart_languages=("nl",), png_languages=(),
+                          decimals=0)
+    files, _ = member_files(inputs, "BE")
+    value = table[(table.geo == "BE") & (table.indicator_id == "ai_any_all_enterprises") & (table.time_period == 2025)]
+    whole = f"{round(float(value['value'].iloc[0]))}\u00a0%"
+    for name in ("key_figures.nl.md", "overview.nl.html"):
+        text = files[f"members/BE/{name}"].decode("utf-8")
+        assert whole in text and "procentpunt" in text, name
+    import json
+    assert json.loads(files["members/BE/key_figures.json"])["decimals"] == 0

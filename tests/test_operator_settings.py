@@ -23,7 +23,7 @@ MEMBERS = "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT 
 
 @pytest.fixture
 def dirs(tmp_path, monkeypatch):
-    for name in ("FOCUS_GEO", "EUROSTAT_BASE_URL", "PIPELINE_DEBUG"):
+    for name in ("FOCUS_GEO", "EUROSTAT_BASE_URL", "PIPELINE_DEBUG", "PIPELINE_DECIMALS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PIPELINE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
@@ -113,6 +113,32 @@ def test_a_malformed_base_url_is_named(dirs, capsys, monkeypatch):
     monkeypatch.setenv("EUROSTAT_BASE_URL", "ec.europa.eu/eurostat")
     _fails(capsys, ["run"], "EUROSTAT_BASE_URL=ec.europa.eu/eurostat", "http", "Fix: ")
     _nothing_created(dirs)
+
+
+@pytest.mark.parametrize("value, problem", [("abc", "not a whole number"), ("-1", "not a whole number"),
+                                            ("2.5", "not a whole number"), ("5", "more than 4 decimals")])
+@pytest.mark.parametrize("command", ["demo", "run", "dev"])
+def test_a_bad_publication_rounding_is_named(dirs, capsys, monkeypatch, value, problem, command):
+    monkeypatch.setenv("PIPELINE_DECIMALS", value)
+    _fails(capsys, [command], f"PIPELINE_DECIMALS={value}:", problem, "from 0 to 4", "Fix: e.g. PIPELINE_DECIMALS=2")
+    _nothing_created(dirs)
+
+
+def test_the_publication_rounding_takes_0_to_4_and_defaults_to_2():
+    from pipeline.config import check_decimals, settings_from_env
+
+    assert [check_decimals(v) for v in ("0", " 4 ", "", 2)] == [0, 4, 2, 2]
+    assert settings_from_env({"PIPELINE_DECIMALS": "1"}).decimals == 1 and settings_from_env({}).decimals == 2
+
+
+def test_the_code_location_hands_the_publication_rounding_to_the_products():
+    from assets.definitions import build_definitions
+    from pipeline.errors import SettingError
+
+    assert build_definitions({"PIPELINE_DECIMALS": "1"}).resources["overview"].decimals == 1
+    assert build_definitions({}).resources["overview"].decimals == 2
+    with pytest.raises(SettingError, match="PIPELINE_DECIMALS=x:"):
+        build_definitions({"PIPELINE_DECIMALS": "x"})
 
 
 def test_debug_shows_the_traceback(dirs, capsys, monkeypatch):

@@ -273,7 +273,61 @@ def test_belgian_smes_distance_to_the_2030_digital_intensity_target(editions, re
     smes = df[(df["indicator_id"] == "basic_digital_intensity_smes") & (df["time_period"] == 2025)]
     assert set(smes["geo"]) == EU27 and smes["target_value"].eq(90).all()
     nl = (editions[2026] / "members" / "BE" / "key_figures.nl.md").read_text(encoding="utf-8")
-    assert "| 84,35% | 90,00% (2030) | 5,65 |" in nl
+    assert "| 84,35\u00a0% | 90,00\u00a0% (2030) | 5,65 |" in nl
+
+
+NBSP = "\u00a0"
+AI = "A.{}.C10-S951_X_K.E_AI_TANY.PC_ENT.{}"
+# What the 2026 Belgian overview published, and the real row each figure is: (figure, dataset, key, period)
+OVERVIEW_2026 = [
+    ("34,54", "isoc_eb_ai", AI.format("GE10", "BE"), 2025),  # AI use, BE
+    ("24,71", "isoc_eb_ai", AI.format("GE10", "BE"), 2024),  # the same a year before
+    ("19,95", "isoc_eb_ai", AI.format("GE10", "EU27_2020"), 2025),  # the EU27
+    ("76,41", "isoc_eb_ai", AI.format("GE250", "BE"), 2025),  # large enterprises
+    ("28,82", "isoc_eb_ai", AI.format("10-49", "BE"), 2025),  # small enterprises
+    ("29,51", "isoc_ec_evals", "A.GE10.C10-S951_X_K.E_ETURN.PC_TURN.BE", 2025),  # e-commerce turnover (2024 sales)
+    ("65,99", "isoc_ec_evals", "A.GE10.C10-S951_X_K.E_AXSVAL.PC_ETURN.BE", 2025),  # "two thirds" via EDI
+]
+
+
+def _texts(editions, name: str) -> str:
+    path = editions[2026] / "members" / FOCUS / name
+    text = path.read_text(encoding="utf-8")
+    if name.endswith(".html"):
+        import html
+        import re
+
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text.split("<body>", 1)[1]))
+    return text
+
+
+def test_the_belgian_2026_texts_quote_the_figures_of_the_2026_overview(editions, real):
+    """The figures the 2026 Belgian overview printed, as it printed them (two decimals, "34,54 %" with a
+    no-break space), in the nl and fr key figures and documents made on the real rows."""
+    for figure, code, key, period in OVERVIEW_2026:
+        assert f"{_value(real, code, key, period):.2f}".replace(".", ",") == figure, (code, key, period)
+    key_nl, key_fr = _texts(editions, "key_figures.nl.md"), _texts(editions, "key_figures.fr.md")
+    doc_nl, doc_fr = _texts(editions, "overview.nl.html"), _texts(editions, "overview.fr.html")
+    for text in (key_nl, key_fr, doc_nl, doc_fr):
+        for figure in ("34,54", "24,71", "19,95", "29,51"):
+            assert f"{figure}{NBSP}%" in text, figure
+        assert "34.54" not in text and "34,54 %" not in text  # never the English point, never a breakable space
+    # the headline with its change and the EU in percentage points, and the rank (the overview's "top 5")
+    assert (f"in 2025 kwam België uit op 34,54{NBSP}%, 9,83 procentpunt meer dan in 2024 (24,71{NBSP}%). België zit "
+            f"14,59 procentpunt boven het EU27-gemiddelde (19,95{NBSP}%). België staat op de 4de plaats") in key_nl
+    assert (f"en 2025, la Belgique atteint 34,54{NBSP}%, soit 9,83 points de pourcentage de plus qu'en 2024 "
+            f"(24,71{NBSP}%). La Belgique se situe 14,59 points de pourcentage au-dessus de la moyenne de l'UE27 "
+            f"(19,95{NBSP}%). La Belgique se classe 4e sur 27") in key_fr
+    assert f"in 2024 kwam België uit op 29,51{NBSP}%" in key_nl  # e-commerce sales of 2024, surveyed in 2025
+    # the size-class contrast as the overview says it: 76,41 % of large enterprises against 28,82 % of small ones
+    assert (f"76,41{NBSP}% van de grote ondernemingen tegenover 28,82{NBSP}% van de kleine ondernemingen, een "
+            f"verschil van 47,59 procentpunt") in doc_nl
+    assert (f"76,41{NBSP}% des grandes entreprises contre 28,82{NBSP}% des petites entreprises, soit un écart de "
+            f"47,59 points de pourcentage") in doc_fr
+    assert "4de van 27 lidstaten" in doc_nl and "4e sur 27 États membres" in doc_fr
+    assert f"65,99{NBSP}%" in doc_nl and f"65,99{NBSP}%" in doc_fr  # the EDI share of e-commerce, in its table
+    # partly synthetic (tests/real_mirror.py): labelled as the sample, never as Eurostat's own figures
+    assert "SYNTHETISCHE VOORBEELDGEGEVENS" in key_nl and "Bron: Eurostat" not in key_nl
 
 
 def test_ai_use_rank_and_eu_value_come_from_the_real_rows(editions, real):
