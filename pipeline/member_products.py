@@ -22,6 +22,7 @@ import pandas as pd
 
 from pipeline.catalogue import Catalogue
 from pipeline.config import DEFAULT_DECIMALS
+from pipeline.labels import LabelIndex
 from pipeline.key_figures import LANGUAGES
 from pipeline.member_charts import member_charts
 from pipeline.member_figures import member_key_figures
@@ -47,6 +48,7 @@ class MemberInputs:
     # only, SVG (the editable master) for every chart in every language. See benchmarks/README.md.
     png_languages: tuple[str, ...] = ("en",)
     png_kinds: tuple[str, ...] = ("ranking",)
+    labels: LabelIndex | None = None  # Eurostat's code labels (and our Dutch) for the document's annex
     decimals: int = DEFAULT_DECIMALS  # the publication rounding of every figure in the texts (PIPELINE_DECIMALS)
 
 
@@ -101,7 +103,7 @@ def member_files(inputs: MemberInputs, geo: str) -> tuple[dict[str, bytes], dict
         files[f"members/{geo}/overview.{lang}.html"] = overview_html(
             narrow, inputs.catalogue, member=member, values=values, edition=inputs.edition, geo=geo, lang=lang,
             neighbours=inputs.peers.neighbours[geo], charts=charts, sources=inputs.sources,
-            is_sample=inputs.is_sample, decimals=inputs.decimals).encode("utf-8")
+            is_sample=inputs.is_sample, decimals=inputs.decimals, labels=inputs.labels).encode("utf-8")
     seconds["charts_and_documents"] = time.perf_counter() - start
     return files, seconds
 

@@ -12,7 +12,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from pipeline.annex import annex_html
 from pipeline.catalogue import Catalogue
+from pipeline.data_texts import note_in
+from pipeline.labels import LabelIndex
 from pipeline.countries import country, country_name
 from pipeline.config import DEFAULT_DECIMALS
 from pipeline.key_figures import FLAG_WORDS, LOWER_FIRST, SAMPLE_LABELS
@@ -94,8 +97,9 @@ def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...]
 def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: int, geo: str, lang: str,
                   neighbours: tuple[str, ...], charts: Mapping[str, bytes], sources: Mapping[str, Mapping],
                   is_sample: bool, member: pd.DataFrame | None = None, values: Mapping | None = None,
-                  decimals: int = DEFAULT_DECIMALS) -> str:
-    """The document, every figure printed at `decimals`; `charts` maps `<lang>/<name>.svg` to the chart, as
+                  decimals: int = DEFAULT_DECIMALS, labels: LabelIndex | None = None) -> str:
+    """The document, every figure printed at `decimals` (with `labels`, an annex of the series and their
+    codes in Eurostat's words); `charts` maps `<lang>/<name>.svg` to the chart, as
     `member_charts` returns it. `member` (the member's rows) and `values` ((indicator, period, geo) -> value)
     may be given ready."""
     name = getattr(country(geo), lang)
@@ -127,7 +131,7 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                 parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
         parts.append(_table(rows, catalogue, neighbours, values, lang, decimals) + "</section>")
         notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}){colon(lang)}"
-                          f"{r.comparability_note}", lang)
+                          f"{note_in(r.comparability_note, lang)}", lang)
                   for r in rows.itertuples() if isinstance(r.comparability_note, str)]
         notes += _lower_first_notes([catalogue.by_id[i] for i in dict.fromkeys(rows["indicator_id"])],
                                     topic.title[lang], lang)
@@ -147,6 +151,8 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
     if notes:
         parts.append(f'<section class="notes"><h2>{NOTES[lang]}</h2><ul>'
                      + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul></section>")
+    if labels is not None:
+        parts.append(annex_html(member, catalogue, labels, lang))
     parts.append(f'<section class="notes"><h2>{SOURCES[lang]}</h2><p>{escape(source_line(sources, is_sample, lang))}</p>'
                  "</section></body></html>")
     return "\n".join(parts)

@@ -10,12 +10,12 @@ low-reliability flag goes with the figure it marks.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 import pandas as pd
 
+from pipeline.data_texts import reason_in
 from pipeline.catalogue import Catalogue, IndicatorSpec
 from pipeline.config import DEFAULT_DECIMALS
 from pipeline.countries import country, country_name
@@ -89,27 +89,6 @@ def _family(spec: IndicatorSpec) -> str:
     if code is None:
         return "size"
     return "education" if code[:1] == "I" and code[1:2].isdigit() else "age" if code.startswith("Y") else code
-
-
-_REASONS = (  # missing_reason (English, as the release stores it) -> nl, fr
-    (r"last surveyed in (\d{4})", "laatst bevraagd in \\1", "dernière enquête en \\1"),
-    (r"first surveyed in (\d{4})", "voor het eerst bevraagd in \\1", "première enquête en \\1"),
-    (r"not surveyed in (\d{4}).*", "niet bevraagd in \\1", "pas d'enquête en \\1"),
-    (r"confidential.*", "vertrouwelijk", "confidentiel"),
-    (r"not published for \w+ in (\d{4})", "niet gepubliceerd voor \\1", "non publié pour \\1"),
-    (r"not available.*", "niet beschikbaar", "non disponible"),
-    (r"no value published for (\d{4}).*", "nog niet gepubliceerd voor \\1", "pas encore publié pour \\1"),
-)
-
-
-def reason_in(reason: str, lang: str) -> str:
-    """A missing_reason in the language of the text (the release keeps the English)."""
-    if lang == "en":
-        return reason
-    for pattern, nl, fr in _REASONS:
-        if re.fullmatch(pattern, reason):
-            return re.sub(pattern, nl if lang == "nl" else fr, reason)
-    return reason
 
 
 def _is_withheld(row) -> bool:

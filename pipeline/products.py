@@ -47,6 +47,7 @@ def members(inputs: ProductInputs, *, png: bool = True, decimals: int | None = N
     (`png` false: SVG charts only; `decimals`: the publication rounding, PIPELINE_DECIMALS)."""
     from pipeline.comparisons import peer_comparisons
     from pipeline.geo import EU27
+    from pipeline.labels import LabelIndex
     from pipeline.member_products import MemberInputs, render_members
     from pipeline.peers import load_peer_groups
 
@@ -65,6 +66,7 @@ def members(inputs: ProductInputs, *, png: bool = True, decimals: int | None = N
         indicators=table, comparisons=peer_comparisons(table, inputs.catalogue, peers, inputs.edition),
         catalogue=inputs.catalogue, peers=peers, edition=inputs.edition, headline_ids=tuple(shown.headline_ids),
         reporting_periods=shown.reporting_periods, sources=inputs.sources, is_sample=inputs.source == "sample",
+        labels=None if inputs.labels is None else LabelIndex(inputs.labels),
         **({} if png else {"png_languages": ()}), **({} if decimals is None else {"decimals": decimals}),
     ), sorted(EU27))
     return files

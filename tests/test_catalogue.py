@@ -10,7 +10,7 @@ from pipeline.catalogue import DEFAULT_PATH, load_catalogue
 from pipeline.series import resolve_catalogue
 from pipeline.errors import CatalogueError
 from pipeline.indicators import compute_indicators
-from tests.test_indicators import observation_table
+from tests.helpers.frames import observation_table
 
 ENT = {"freq": "A", "size_emp": "GE10", "nace_r2": "C10-S951_X_K"}
 IND = {"freq": "A", "ind_type": "IND_TOTAL"}

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.eurostat.codelists import CodelistError, parse_codelist
 from pipeline.sample_codelists import codelist_message
+from tests.helpers.xml_attacks import BILLION_LAUGHS, EXTERNAL_ENTITY
 
 # (file, codelist id, version, number of codes) of every real codelist in ../shared/eurostat-samples/_structure
 REAL_CODELISTS = [
@@ -24,22 +25,7 @@ REAL_CODELISTS = [
 REAL_OTHERS = ["ESTAT_ISOC_CISCE_IC_39.0.xml", "ESTAT_ISOC_CISCE_RA_41.0.xml", "ESTAT_ISOC_CISCI_PRV20_42.0.xml",
                "Structures.xml"]
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
-<!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
-<m:Structure xmlns:m="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
- xmlns:s="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
- xmlns:c="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"><m:Structures><s:Codelists>
-<s:Codelist id="GEO" agencyID="ESTAT" version="1.0"><s:Code id="BE"><c:Name xml:lang="en">&lol9;</c:Name></s:Code>
-</s:Codelist></s:Codelists></m:Structures></m:Structure>"""
-EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
-<!DOCTYPE m:Structure [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<m:Structure xmlns:m="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
- xmlns:s="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
- xmlns:c="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"><m:Structures><s:Codelists>
-<s:Codelist id="UNIT" agencyID="ESTAT" version="1.0"><s:Code id="PC_ENT"><c:Name xml:lang="en">&secret;</c:Name></s:Code>
-</s:Codelist></s:Codelists></m:Structures></m:Structure>"""
+
 
 
 def message(codes: dict[str, dict[str, str]], codelist: str = "SIZE_EMP") -> bytes:

@@ -21,7 +21,7 @@ from pipeline.indicators import (
     series_key,
 )
 from schemas.indicators import validate_indicators, validate_rankings
-from tests.helpers.frames import observation_table  # also what tests/test_catalogue.py imports from here
+from tests.helpers.frames import observation_table
 
 DS = "isoc_e_dii"
 DI = {"freq": "A", "size_emp": "GE10", "nace_r2": "C10-S951_X_K", "indic_is": "E_DI4_GELO", "unit": "PC_ENT"}

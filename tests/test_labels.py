@@ -22,7 +22,7 @@ from pipeline.sample_codelists import codelist_message
 from schemas.tables import Labels
 from tests.eurostat_server import EurostatTestServer, Respond, codelist_route
 from tests.helpers.eurostat import client_for
-from tests.test_codelists import BILLION_LAUGHS
+from tests.helpers.xml_attacks import BILLION_LAUGHS
 
 AT = datetime(2026, 2, 27, 11)
 SIZE = {"GE10": {"en": "10 persons employed or more", "de": "10 Beschäftigte und mehr",

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.catalogue import load_catalogue
-from pipeline.paragraphs import reason_in, topic_statements
+from pipeline.data_texts import reason_in
+from pipeline.paragraphs import topic_statements
 
 CAT = load_catalogue()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from datetime import date, datetime
 from pathlib import Path
 
 from dagster import materialize
@@ -11,7 +12,9 @@ from assets.definitions import defs
 from assets.io import ParquetIOManager
 from assets.resources import EurostatApi, OverviewSettings, PipelineStore
 from pipeline.datasets import DATASETS
-from pipeline.sample import write_sample_mirror
+from pipeline.catalogue import load_catalogue
+from pipeline.sample import AGGREGATES, COUNTRIES, write_sample_mirror
+from pipeline.sample_codelists import sample_codelists
 from tests.eurostat_server import EurostatTestServer
 
 EDITION = 2026
@@ -26,9 +29,15 @@ def sample_files(root: Path, last_update: date, *, last_year: int = EDITION - 1)
 
 
 def serve(files: dict[str, bytes], toc: bytes | None = None) -> EurostatTestServer:
-    """A loopback Eurostat serving `files` (and their TOC, or `toc`)."""
+    """A loopback Eurostat serving `files` (and their TOC, or `toc`), and the sample's codelists."""
     return EurostatTestServer(datasets={k: v for k, v in files.items() if k != TOC_KEY},
-                              toc=toc or files[TOC_KEY])
+                              toc=toc or files[TOC_KEY], codelists=_codelists())
+
+
+@functools.lru_cache(maxsize=1)
+def _codelists() -> dict[str, bytes]:
+    """The synthetic mirror's codelists (what `make demo` serves), for the labels asset."""
+    return sample_codelists(load_catalogue(), COUNTRIES + AGGREGATES, datetime(2026, 2, 27, 11, 0))
 
 
 def eurostat_api(server, *, retries: int = 2) -> EurostatApi:
