@@ -27,7 +27,7 @@ TITLE = {"en": "Digital economy overview {edition}: {name}", "nl": "Overzicht di
          "fr": "Aperçu de l'économie numérique {edition} : {name}"}
 HEAD = {"en": ("Indicator", "Year", "Value", "EU27", "Rank", "Neighbours", "Change (pp)", "Flags"),
         "nl": ("Indicator", "Jaar", "Waarde", "EU27", "Rang", "Buurlanden", "Verandering (pp)", "Vlaggen"),
-        "fr": ("Indicateur", "Année", "Valeur", "UE27", "Rang", "Voisins", "Évolution (pp)", "Indicateurs")}
+        "fr": ("Indicateur", "Année", "Valeur", "UE27", "Rang", "Voisins", "Évolution (pp)", "Signes")}
 NOTES = {"en": "Notes", "nl": "Opmerkingen", "fr": "Notes"}
 RANK = {"en": "rank", "nl": "rang", "fr": "rang"}
 SOURCES = {"en": "Sources", "nl": "Bronnen", "fr": "Sources"}
