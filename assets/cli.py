@@ -36,9 +36,12 @@ from typing import TextIO
 from assets.cli_output import USER_ERRORS, StepPrinter, summary  # noqa: F401
 from assets.cli_run import RunFailed, materialize
 from pipeline.config import (
+    CHART_PNG_VARIABLE,
     DEBUG_VARIABLE,
+    DEFAULT_CHART_PNG,
     DEFAULT_DATA_DIR,
     check_base_url,
+    check_chart_png,
     check_edition,
     check_focus_geo,
     check_writable_dir,
@@ -124,6 +127,7 @@ def run(args) -> int:
 
     edition = check_edition(args.edition, command="make run")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
+    check_chart_png(os.environ.get(CHART_PNG_VARIABLE, DEFAULT_CHART_PNG))
     base_url = check_base_url(os.environ.get("EUROSTAT_BASE_URL", "https://ec.europa.eu/eurostat/api/dissemination"))
     data_dir = _env_data_dir()
     home = _live_home()
@@ -150,6 +154,7 @@ def demo(args) -> int:
 
     edition = check_edition(args.edition, command="make demo")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
+    check_chart_png(os.environ.get(CHART_PNG_VARIABLE, DEFAULT_CHART_PNG))
     data_dir = _demo_data_dir(args.data_dir)
     home = demo_home(data_dir)
     check_instance(home, data_dir, setting="the demo's instance")
@@ -174,6 +179,7 @@ def dev(args) -> int:
         os.environ[DEBUG_VARIABLE] = "1"
 
     check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
+    check_chart_png(os.environ.get(CHART_PNG_VARIABLE, DEFAULT_CHART_PNG))
     extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
     dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), *extra]
     if not args.demo:

@@ -15,6 +15,7 @@ import pandas as pd
 from pipeline.catalogue import Catalogue
 from pipeline.countries import country, country_name
 from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS, format_number, format_value
+from pipeline.member_charts import topic_chart_names
 from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, _source_line
 from pipeline.paragraphs import topic_statements
 
@@ -87,10 +88,8 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         text = " ".join(s.text for s in topic_statements(member, catalogue, edition=edition, geo=geo,
                                                          topic=topic.id, lang=lang))
         parts.append(f'<section id="{topic.id}"><h2>{escape(topic.title[lang])}</h2><p>{escape(text)}</p>')
-        for kind in ("ranking", "series"):
-            svg = charts.get(f"{lang}/{topic.id}_{kind}.svg")
-            if svg:
-                parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
+        for chart in topic_chart_names(charts, lang, topic.id):  # ranking, items, breakdowns, series
+            parts.append(f"<figure>{charts[chart].decode('utf-8').split('?>')[-1]}</figure>")
         parts.append(_table(rows, catalogue, neighbours, values, lang) + "</section>")
         notes += [f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}): {r.comparability_note}"
                   for r in rows.itertuples() if isinstance(r.comparability_note, str)]

@@ -41,9 +41,10 @@ class ProductInputs:
 Files = dict[str, bytes]
 
 
-def members(inputs: ProductInputs, *, png: bool = True) -> Files:
-    """members/<GEO>/...: every member's key figures (nl, fr, en and JSON), charts and overview documents
-    (`png` false: SVG charts only)."""
+def members(inputs: ProductInputs, *, png: str = "focus") -> Files:
+    """members/<GEO>/...: every member's key figures (nl, fr, en and JSON), charts and overview documents;
+    SVG charts for every member, print PNG for the members `png` (PIPELINE_CHART_PNG) names."""
+    from pipeline.chart_png import png_members
     from pipeline.comparisons import peer_comparisons
     from pipeline.geo import EU27
     from pipeline.member_products import MemberInputs, render_members
@@ -64,7 +65,7 @@ def members(inputs: ProductInputs, *, png: bool = True) -> Files:
         indicators=table, comparisons=peer_comparisons(table, inputs.catalogue, peers, inputs.edition),
         catalogue=inputs.catalogue, peers=peers, edition=inputs.edition, headline_ids=tuple(shown.headline_ids),
         reporting_periods=shown.reporting_periods, sources=inputs.sources, is_sample=inputs.source == "sample",
-        **({} if png else {"png_languages": ()}),
+        png_members=png_members(png, inputs.focus_geo),
     ), sorted(EU27))
     return files
 
