@@ -111,12 +111,21 @@ def topic_chart_names(charts: Mapping[str, bytes], lang: str, topic: str) -> lis
     return names
 
 
-def _row(rows: pd.DataFrame | None, period: int, geo: str):
-    """The row of `geo` at `period` (None when there is none)."""
-    if rows is None:
-        return None
-    found = rows[(rows["time_period"] == period) & (rows["geo"] == geo)]
-    return found.iloc[0] if len(found) else None
+_LOOKUPS: dict[int, tuple] = {}
+
+
+def _lookup(by_id: Mapping) -> dict[tuple[str, int], dict[str, tuple]]:
+    """(indicator, period) -> geo -> (value, obs_status, eu_value, missing_reason), made once per table
+    (a worker draws a dozen members from the same one; `by_id` is kept so its id is not reused)."""
+    if id(by_id) not in _LOOKUPS:
+        table: dict[tuple[str, int], dict[str, tuple]] = {}
+        for indicator, rows in by_id.items():
+            for period, geo, *rest in zip(rows["time_period"], rows["geo"], rows["value"], rows["obs_status"],
+                                          rows["eu_value"], rows["missing_reason"]):
+                table.setdefault((indicator, int(period)), {})[geo] = tuple(rest)
+        _LOOKUPS.clear()
+        _LOOKUPS[id(by_id)] = (by_id, table)
+    return _LOOKUPS[id(by_id)][1]
 
 
 def _compare(specs: list[IndicatorSpec], labels: list[str], by_id: Mapping, catalogue: Catalogue, *, edition: int,
@@ -124,24 +133,21 @@ def _compare(specs: list[IndicatorSpec], labels: list[str], by_id: Mapping, cata
     """Rows for paired_svg, one per entry with a figure for the member, and the footnotes of the
     others (not drawn: no zero is invented) and of missing EU27 figures."""
     rows, absent, flags, lead_period = [], [], [], catalogue.reporting_period(specs[0], edition)
-    heads = heads or [None] * len(specs)
+    heads, lookup = heads or [None] * len(specs), _lookup(by_id)
     for spec, label, head in zip(specs, labels, heads):
         period = catalogue.reporting_period(spec, edition)
         label += f" ({period})" if period != lead_period else ""
-        table = by_id.get(spec.id)
-        mine = _row(table, period, geo)
-        if mine is None or pd.isna(mine["value"]):
-            reason = mine["missing_reason"] if mine is not None and isinstance(mine["missing_reason"], str) \
-                else spec.why_not_surveyed(period) or NO_FIGURE[lang].lower()
+        at = lookup.get((spec.id, period), {})
+        value, flag, eu, reason = at.get(geo, (None, None, None, None))
+        if value is None or pd.isna(value):
+            reason = reason if isinstance(reason, str) else spec.why_not_surveyed(period) or NO_FIGURE[lang].lower()
             absent.append(f"{label} ({reason_in(reason, lang)})")
             continue
-        now = table[table["time_period"] == period]
-        peer_values = now.loc[now["geo"].isin(neighbours), "value"].dropna()
-        flag = mine["obs_status"] if isinstance(mine["obs_status"], str) else ""
+        flag = flag if isinstance(flag, str) else ""
         flags.append(flag)
-        eu = None if pd.isna(mine["eu_value"]) else float(mine["eu_value"])
-        rows.append({"label": label, "value": float(mine["value"]), "flag": flag, "eu": eu, "head": head,
-                     "peers": [float(v) for v in peer_values]})
+        peers = [float(at[g][0]) for g in neighbours if g in at and not pd.isna(at[g][0])]
+        rows.append({"label": label, "value": float(value), "flag": flag, "head": head, "peers": peers,
+                     "eu": None if eu is None or pd.isna(eu) else float(eu)})
     return rows, absent, flags
 
 
