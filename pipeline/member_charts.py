@@ -44,11 +44,13 @@ OVER_TIME = {"en": "{name} and the EU27 over time", "nl": "{name} en de EU27 doo
              "fr": "{name} et l'UE27 dans le temps"}
 AGAINST = {"en": "{name} and the EU27, {period}", "nl": "{name} en de EU27, {period}", "fr": "{name} et l'UE27, {period}"}
 ORDERED = {"en": "Ordered by the value of {name}, highest first", "nl": "Gerangschikt naar de waarde van {name}, "
-           "hoogste eerst", "fr": "Classé selon la valeur de {name}, de la plus élevée à la plus faible"}
+           "hoogste eerst", "fr": "Classé par valeur décroissante ({name})"}
 NOT_DRAWN = {"en": "Not drawn, no figure for {name}", "nl": "Niet getekend, geen cijfer voor {name}",
-             "fr": "Non représenté, pas de chiffre pour {name}"}
+             "fr": "Non représenté, sans chiffre ({name})"}
 NO_EU = {"en": "No EU27 figure", "nl": "Geen EU27-cijfer", "fr": "Pas de chiffre UE27"}
 NEIGHBOURS = {"en": "neighbours", "nl": "buurlanden", "fr": "voisins"}
+IN_ORANGE = {"en": "In orange: the neighbours of {name}", "nl": "In oranje: de buurlanden van {name}",
+             "fr": "En orange : les pays voisins ({name})"}
 TRAJECTORY = {"en": "{name}: path to the {year} target", "nl": "{name}: traject naar de doelstelling voor {year}",
               "fr": "{name} : trajectoire vers l'objectif {year}"}
 TARGET = {"en": "target {value}", "nl": "doel {value}", "fr": "objectif {value}"}
@@ -226,7 +228,8 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                          "order": value * (-1 if spec.higher_is_better else 1)})
         bars.sort(key=lambda b: (b["order"], b["kind"] != "eu", b["label"]))
         missing = EU27 - set(shown["geo"])
-        direction = [] if spec.higher_is_better else [LOWER[lang]]
+        direction = [IN_ORANGE[lang].format(name=name)] if neighbours else []
+        direction += [] if spec.higher_is_better else [LOWER[lang]]
         title = f"{spec.title[lang]} - {RANKED[lang].format(period=period)}"
         svg = ranking_svg(bars, title=title, unit_label=unit, percent=is_percent(spec.unit), lang=lang, fmt=fmt,
                           notes=_notes(spec, lang, shown["obs_status"], missing, sources, is_sample, direction))
