@@ -126,6 +126,15 @@ def _per_kind(mirror: Path) -> dict:
     return {"kinds": out, "member_charts_seconds_3_languages": round(build, 3)}
 
 
+def _all_estimate(kinds: dict, focus: dict) -> dict:
+    """PIPELINE_CHART_PNG=all from the single-process medians per kind (one member's charts x 27)."""
+    per_member = sum(k["charts"] * k["png_ms"] for k in kinds["kinds"].values()) / 1000
+    cores = focus["cores"] or 1
+    return {"png_cpu_seconds": round(per_member * 27, 1), "extra_wall_seconds_on_cores": round(per_member * 27 / cores, 1),
+            "png_megabytes": round(focus["png_megabytes"] * 27, 1),
+            "method": "27 x (charts x median PNG ms) per kind, 27 x the focus member's PNG megabytes"}
+
+
 def main() -> int:
     if len(sys.argv) >= 3 and sys.argv[1] in ("kinds", "run"):  # child: a fresh process per measurement
         result = _per_kind(Path(sys.argv[2])) if sys.argv[1] == "kinds" else \
@@ -141,16 +150,16 @@ def main() -> int:
                              capture_output=True, text=True).stdout
         return json.loads(out.strip().splitlines()[-1])
 
+    load = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as work:
         write_sample_mirror(Path(work), last_year=2025)
         kinds = child("kinds", work)
         runs = {f"{m}/{png}": child("run", m, png, work) for m, png in configs}
-    one, focus, none = runs["1/focus"], runs["27/focus"], runs["27/none"]
-    png_cpu = focus["product_cpu_seconds"].get("print_png", 0.0)
-    cores = focus["cores"] or 1
-    all_estimate = {"png_cpu_seconds": round(png_cpu * 27, 1), "extra_wall_seconds_on_cores": round(png_cpu * 27 / cores, 1),
-                    "png_megabytes": round(focus["png_megabytes"] * 27, 1), "method": "27 x the focus member's print PNG"}
-    result = {"per_kind": kinds, "runs": runs, "all_estimate": all_estimate,
+    one, focus = runs["1/focus"], runs["27/focus"]
+    all_estimate = _all_estimate(kinds, focus)
+    result = {"command": "python -m benchmarks.members" + (" --all" if "--all" in sys.argv else ""),
+              "load_average_before_and_after": [load, [round(x, 2) for x in os.getloadavg()]],
+              "per_kind": kinds, "runs": runs, "all_estimate": all_estimate,
               "ratio_total_27_focus_vs_1": round(focus["total_seconds"] / one["total_seconds"], 2)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "members.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -168,7 +177,8 @@ def main() -> int:
               f"{r['total_seconds']} | {r['charts_svg']} | {r['charts_png']} | {r['megabytes']} ({r['png_megabytes']}) | "
               f"{cpu} | {r['peak_rss_mb']} / {r['peak_worker_rss_mb']} |")
     print(f"\nPIPELINE_CHART_PNG=all, extrapolated ({all_estimate['method']}): {all_estimate['png_cpu_seconds']} CPU-s "
-          f"= +{all_estimate['extra_wall_seconds_on_cores']} s on {cores} cores, {all_estimate['png_megabytes']} MB of PNG")
+          f"= +{all_estimate['extra_wall_seconds_on_cores']} s on {focus['cores']} cores, "
+          f"{all_estimate['png_megabytes']} MB of PNG")
     return 0
 
 
