@@ -52,6 +52,7 @@ def members(inputs: ProductInputs, *, png: str = "focus") -> Files:
 
     if inputs.catalogue is None:
         raise ReleaseError("the members product needs the indicator catalogue")
+    printed = png_members(png, inputs.focus_geo)  # a bad setting stops here, before any rendering
     # The typed release tables hold pandas' nullable text; the renderers read plain None.
     table = inputs.indicators.astype({c: object for c in inputs.indicators.columns
                                       if str(inputs.indicators[c].dtype) in ("category", "string")})
@@ -65,7 +66,7 @@ def members(inputs: ProductInputs, *, png: str = "focus") -> Files:
         indicators=table, comparisons=peer_comparisons(table, inputs.catalogue, peers, inputs.edition),
         catalogue=inputs.catalogue, peers=peers, edition=inputs.edition, headline_ids=tuple(shown.headline_ids),
         reporting_periods=shown.reporting_periods, sources=inputs.sources, is_sample=inputs.source == "sample",
-        png_members=png_members(png, inputs.focus_geo),
+        png_members=printed,
     ), sorted(EU27))
     return files
 
