@@ -6,9 +6,9 @@ and every release draws thousands (27 members, three languages, several charts p
 the SVG takes about a millisecond. The SVG states its print size (PRINT_MM wide) so a layout
 program places it at that size; pipeline/chart_png.py rasterises it for print.
 
-Honest by construction: every axis starts at 0 on round ticks and says its unit; labels that sit
-over grid lines get a white halo (real text still), and no line is drawn through a label: line
-labels stand in the right margin, clear of the plot.
+Honest by construction: every axis starts at 0 on round ticks and says its unit, and no line is
+drawn through a label: grid lines stop where a value or row label stands (a white halo would need
+paint-order, which layout programs do not all read), line labels stand in the right margin.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ WIDTH, ROW = 760, 17
 TITLE_CHARS, NOTE_CHARS, LABEL_CHARS = 82, 125, 110
 FONT = "DejaVu Sans"
 MEMBER, FOCUS, PEER, EU, GRID, MUTED = "#b8c2cc", "#c0392b", "#e59866", "#1f3a93", "#dde3e8", "#5d6d7e"
-HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+EM = 0.64  # DejaVu Sans: a digit is 0.636 em wide, most letters less; what a label may cover
 
 
 def _text(x, y, text, size=11, anchor="start", weight="normal", colour="#1b2631", extra="") -> str:
@@ -90,12 +90,11 @@ def ranking_svg(bars: Sequence[dict], *, title: str, unit_label: str, percent: b
     height = y0 + ROW * len(bars) + 34 + 13 * len(notes) + 10
     scale = (x1 - x0) / top
     body = [_text(x0, y0 - 2, unit_label, 10, colour=MUTED)]
-    for tick in _ticks(top, step):
-        x = x0 + tick * scale
-        body.append(f'<line x1="{x:.1f}" y1="{y0 + 4}" x2="{x:.1f}" y2="{y0 + 4 + ROW * len(bars)}" '
-                    f'stroke="{GRID}" stroke-width="1"/>')
+    ticks = [x0 + tick * scale for tick in _ticks(top, step)]
+    for tick, x in zip(_ticks(top, step), ticks):
         body.append(_text(x, y0 + ROW * len(bars) + 18, fmt(tick), 9.5, "middle", colour=MUTED))
     colours = {"member": MEMBER, "focus": FOCUS, "peer": PEER, "eu": EU}
+    zones, texts = [(y0 + 4, y0 + 6, ())], []
     for i, bar in enumerate(bars):
         y = y0 + 6 + ROW * i
         strong = bar["kind"] in ("focus", "eu")
@@ -105,8 +104,9 @@ def ranking_svg(bars: Sequence[dict], *, title: str, unit_label: str, percent: b
         body.append(f'<rect x="{x0}" y="{y:.1f}" width="{width:.1f}" height="{ROW - 5}" '
                     f'fill="{colours[bar["kind"]]}"/>')
         label = fmt(bar["value"]) + (f" ({bar['flag']})" if bar.get("flag") else "")
-        body.append(_text(x0 + width + 4, y + 10, label, 9.5, weight="bold" if strong else "normal", extra=HALO))
-    return _frame(height, body, title, notes, lang)
+        texts.append(_text(x0 + width + 4, y + 10, label, 9.5, weight="bold" if strong else "normal"))
+        zones.append((y, y + ROW, (_span(x0 + width + 4, label, 9.5),)))
+    return _frame(height, _grid(ticks, zones) + body + texts, title, notes, lang)
 
 
 def paired_svg(rows: Sequence[dict], *, title: str, unit_label: str, percent: bool, notes: Sequence[str],
@@ -135,36 +135,66 @@ def paired_svg(rows: Sequence[dict], *, title: str, unit_label: str, percent: bo
     y += 18
     body.append(_text(x0, y, unit_label, 10, colour=MUTED))
     y += 8
-    plot_top, peers_shown = y, legend[2] is not None
-    bands, marks = [], []
+    peers_shown = legend[2] is not None
+    bands, marks, zones = [], [], []
+
+    def down(by: float, *spans: tuple[float, float]) -> None:
+        nonlocal y
+        zones.append((y, y + by, spans))
+        y += by
+
     for row in rows:
-        y += 10 if row.get("gap") else 0
+        down(10 if row.get("gap") else 0)
         if row.get("head"):
-            y += 13
-            marks.append(_text(x0, y, row["head"], 10, colour=MUTED, extra=' font-style="italic"' + HALO))
-        label_lines = _wrap(row["label"], LABEL_CHARS)
-        for line in label_lines:
-            y += 13
-            marks.append(_text(x0, y, line, 10.5, weight="bold", extra=HALO))
-        y += 4
+            marks.append(_text(x0, y + 13, row["head"], 10, colour=MUTED, extra=' font-style="italic"'))
+            down(13, _span(x0, row["head"], 10))
+        for line in _wrap(row["label"], LABEL_CHARS):
+            marks.append(_text(x0, y + 13, line, 10.5, weight="bold"))
+            down(13, _span(x0, line, 10.5))
+        down(4)
         for value, colour, flag, strong in ((row["value"], FOCUS, row.get("flag"), True), (row["eu"], EU, "", False)):
-            if value is not None:
-                width = max(value * scale, 0.5)
-                bands.append(f'<rect x="{x0}" y="{y:.1f}" width="{width:.1f}" height="10" fill="{colour}"/>')
-                text = fmt(value) + (f" ({flag})" if flag else "")
-                marks.append(_text(x0 + width + 4, y + 9, text, 9.5, weight="bold" if strong else "normal", extra=HALO))
-            y += 12
+            if value is None:
+                down(12)
+                continue
+            width = max(value * scale, 0.5)
+            bands.append(f'<rect x="{x0}" y="{y:.1f}" width="{width:.1f}" height="10" fill="{colour}"/>')
+            text = fmt(value) + (f" ({flag})" if flag else "")
+            marks.append(_text(x0 + width + 4, y + 9, text, 9.5, weight="bold" if strong else "normal"))
+            down(12, _span(x0 + width + 4, text, 9.5))
         if peers_shown:
             bands.append(f'<line x1="{x0}" y1="{y + 4:.1f}" x2="{x1}" y2="{y + 4:.1f}" stroke="{GRID}"/>')
             bands += [_diamond(x0 + v * scale, y + 4, PEER) for v in row.get("peers", ()) if v is not None]
-            y += 10
-        y += 4
-    for tick in _ticks(top, step):
-        tx = x0 + tick * scale
-        body.append(f'<line x1="{tx:.1f}" y1="{plot_top}" x2="{tx:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
+            down(10)
+        down(4)
+    ticks = [x0 + tick * scale for tick in _ticks(top, step)]
+    for tick, tx in zip(_ticks(top, step), ticks):
         body.append(_text(tx, y + 14, fmt(tick), 9.5, "middle", colour=MUTED))
     height = y + 30 + 13 * len(notes) + 10
-    return _frame(height, body + bands + marks, title, notes, lang)
+    return _frame(height, _grid(ticks, zones) + body + bands + marks, title, notes, lang)
+
+
+def _span(x: float, text: str, size: float) -> tuple[float, float]:
+    """The x range a left-anchored label may cover, with a little air on both sides."""
+    return x - 2, x + EM * size * len(text) + 2
+
+
+def _grid(xs: Sequence[float], zones: Sequence[tuple[float, float, Sequence[tuple[float, float]]]]) -> list[str]:
+    """Vertical grid lines at `xs` down the zones (y_top, y_bottom, x spans of the labels in it),
+    broken where a line would cross a label; contiguous free zones make one line."""
+    lines = []
+    for x in xs:
+        start = end = None
+        for top, bottom, spans in zones:
+            blocked = any(lo <= x <= hi for lo, hi in spans)
+            if not blocked and start is not None and abs(top - end) < 0.01:
+                end = bottom
+                continue
+            if start is not None and end > start:
+                lines.append(f'<line x1="{x:.1f}" y1="{start:.1f}" x2="{x:.1f}" y2="{end:.1f}" stroke="{GRID}"/>')
+            start, end = (None, None) if blocked else (top, bottom)
+        if start is not None and end > start:
+            lines.append(f'<line x1="{x:.1f}" y1="{start:.1f}" x2="{x:.1f}" y2="{end:.1f}" stroke="{GRID}"/>')
+    return lines
 
 
 def _diamond(x: float, y: float, colour: str, r: float = 3.5) -> str:

@@ -197,3 +197,17 @@ def test_the_overview_document_carries_the_items_and_breakdown_charts_inline(tab
     titles = re.findall(r"<svg [^>]*>\s*<title>([^<]*)</title>", section)
     assert len(titles) == 3 and "Belgique et l'UE27, 2025" in titles[1]  # ranking, by education and age, series
     assert "Selon le niveau d'éducation" in section and "<text " in section
+
+
+@pytest.mark.parametrize("chart", ["ai_enterprises_ranking", "ai_barriers_items", "online_purchases_by_ind_type"])
+def test_no_grid_line_runs_through_a_label(table, chart):
+    root = ElementTree.fromstring(_charts(table, lang="fr")[f"fr/{chart}.svg"])
+    grid = [(float(g.get("x1")), float(g.get("y1")), float(g.get("y2"))) for g in root.iter(f"{SVG}line")
+            if g.get("x1") == g.get("x2")]
+    assert len({x for x, _, _ in grid}) >= 4  # the ticks still have their lines
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "start" and t.text]
+    for text in labels:
+        x, y, size = float(text.get("x")), float(text.get("y")), float(text.get("font-size"))
+        right = x + 0.55 * size * len(text.text)  # what the glyphs cover at least
+        crossing = [g for g in grid if x <= g[0] <= right and g[1] < y - 2 and g[2] > y - 0.7 * size]
+        assert not crossing, (text.text, crossing)
