@@ -135,8 +135,9 @@ def _compare(specs: list[IndicatorSpec], labels: list[str], by_id: Mapping, cata
     """Rows for paired_svg, one per entry with a figure for the member, and the footnotes of the
     others (not drawn: no zero is invented) and of missing EU27 figures."""
     rows, absent, flags, lead_period = [], [], [], catalogue.reporting_period(specs[0], edition)
-    heads, lookup = heads or [None] * len(specs), _lookup(by_id)
+    heads, lookup, pending = heads or [None] * len(specs), _lookup(by_id), None
     for spec, label, head in zip(specs, labels, heads):
+        head, pending = head or pending, None  # a family's heading goes to its first drawn group
         period = catalogue.reporting_period(spec, edition)
         label += f" ({period})" if period != lead_period else ""
         at = lookup.get((spec.id, period), {})
@@ -144,6 +145,7 @@ def _compare(specs: list[IndicatorSpec], labels: list[str], by_id: Mapping, cata
         if value is None or pd.isna(value):
             reason = reason if isinstance(reason, str) else spec.why_not_surveyed(period) or NO_FIGURE[lang].lower()
             absent.append(f"{label} ({reason_in(reason, lang)})")
+            pending = head
             continue
         flag = flag if isinstance(flag, str) else ""
         flags.append(flag)
@@ -189,8 +191,8 @@ def _comparison_charts(topic, lead: IndicatorSpec, by_id, catalogue: Catalogue, 
         heads = [chart_groups.FAMILY[f][lang] if f and f != (families[i - 1] if i else None) else None
                  for i, f in enumerate(families)]
         rows, absent, flags = _compare(group, labels, by_id, catalogue, heads=heads, **kw)
-        for i, row in enumerate(rows):
-            row["gap"] = i == 1 or (i > 1 and row["head"] is not None)  # the whole, then each family
+        for i, row in enumerate(rows):  # a space after the whole population and before each family
+            row["gap"] = i > 0 and (rows[i - 1]["label"] == labels[0] or row["head"] is not None)
         title = f"{lead.title[lang]} - {AGAINST[lang].format(name=name, period=period)}"
         out[f"{_name(topic.id)}_by_{_name(dimension)}"] = _paired(
             group, rows, absent, flags, title=title, lang=lang, name=name, neighbours=neighbours, sources=sources,

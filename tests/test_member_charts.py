@@ -211,3 +211,13 @@ def test_no_grid_line_runs_through_a_label(table, chart):
         right = x + 0.55 * size * len(text.text)  # what the glyphs cover at least
         crossing = [g for g in grid if x <= g[0] <= right and g[1] < y - 2 and g[2] > y - 0.7 * size]
         assert not crossing, (text.text, crossing)
+
+
+def test_a_breakdown_group_without_a_figure_keeps_its_familys_heading(table):
+    gone = table.copy()
+    low = (gone.indicator_id == "bought_online_12m_low_education") & (gone.geo == "BE") & (gone.time_period == 2025)
+    gone.loc[low, ["value", "missing_reason"]] = [None, "confidential"]
+    texts = _texts(_charts(gone, lang="fr")["fr/online_purchases_by_ind_type.svg"])
+    assert "Les personnes peu instruites" not in texts
+    assert texts.index("Selon le niveau d'éducation") == texts.index("Les personnes très instruites") - 1
+    assert any("Les personnes peu instruites (confidentiel)" in t for t in texts)
