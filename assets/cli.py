@@ -36,10 +36,14 @@ from typing import TextIO
 from assets.cli_output import USER_ERRORS, StepPrinter, summary  # noqa: F401
 from assets.cli_run import RunFailed, materialize
 from pipeline.config import (
+    CHART_PNG_VARIABLE,
     DEBUG_VARIABLE,
+    DEFAULT_CHART_PNG,
+    DEMO_CHART_PNG,
     DEFAULT_DATA_DIR,
     check_base_url,
     check_decimals,
+    check_chart_png,
     check_edition,
     check_focus_geo,
     check_writable_dir,
@@ -126,6 +130,7 @@ def run(args) -> int:
     edition = check_edition(args.edition, command="make run")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
     check_decimals(os.environ.get("PIPELINE_DECIMALS", ""))
+    check_chart_png(os.environ.get(CHART_PNG_VARIABLE, DEFAULT_CHART_PNG))
     base_url = check_base_url(os.environ.get("EUROSTAT_BASE_URL", "https://ec.europa.eu/eurostat/api/dissemination"))
     data_dir = _env_data_dir()
     home = _live_home()
@@ -153,11 +158,15 @@ def demo(args) -> int:
     edition = check_edition(args.edition, command="make demo")
     focus = check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
     check_decimals(os.environ.get("PIPELINE_DECIMALS", ""))
+    chart_png = _demo_chart_png()
     data_dir = _demo_data_dir(args.data_dir)
     home = demo_home(data_dir)
     check_instance(home, data_dir, setting="the demo's instance")
     prepare_instance(home, data_dir)
     mirror, info = sample_mirror(data_dir)
+    if chart_png != "all":
+        print(f"print PNG (300 dpi): {'for ' + focus if chart_png == 'focus' else 'none'}; SVG for all 27 members "
+              f"({CHART_PNG_VARIABLE}=all makes every member's PNG: several minutes more)", file=args.out, flush=True)
     print(f"synthetic sample mirror (not Eurostat data): {len(info['datasets'])} datasets, survey years "
           f"to {info['last_year']}, last update {info['last_update'][:10]}, in {mirror}", file=args.out, flush=True)
     with MirrorServer(mirror) as server:
@@ -178,6 +187,10 @@ def dev(args) -> int:
 
     check_focus_geo(os.environ.get("FOCUS_GEO", "BE"))
     check_decimals(os.environ.get("PIPELINE_DECIMALS", ""))
+    if args.demo:
+        _demo_chart_png()
+    else:
+        check_chart_png(os.environ.get(CHART_PNG_VARIABLE, DEFAULT_CHART_PNG))
     extra = args.dagster_args[1:] if args.dagster_args[:1] == ["--"] else args.dagster_args
     dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), *extra]
     if not args.demo:
@@ -201,6 +214,14 @@ def dev(args) -> int:
         env = dict(os.environ, PIPELINE_DATA_DIR=str(data_dir), DAGSTER_HOME=str(home),
                    EUROSTAT_BASE_URL=server.base_url, PIPELINE_SOURCE="sample")
         return _child(dagster, env)
+
+
+def _demo_chart_png() -> str:
+    """The demo's PIPELINE_CHART_PNG: the operator's, else print PNG for the focus member only (the demo's
+    minute); set in this process's environment, which the run and the UI read."""
+    chosen = check_chart_png(os.environ.get(CHART_PNG_VARIABLE) or DEMO_CHART_PNG)
+    os.environ[CHART_PNG_VARIABLE] = chosen
+    return chosen
 
 
 def _child(cmd: list[str], env: dict[str, str]) -> int:

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.config import check_decimals
 from assets.cli_output import StepPrinter, _Failure, _PipelineLogHandler, _print_failures, _silent_loggers
+from pipeline.config import CHART_PNG_VARIABLE, DEFAULT_CHART_PNG, check_chart_png, check_decimals
 
 
 class RunFailed(Exception):
@@ -34,7 +34,7 @@ def materialize(edition: int, *, data_dir: Path, home: Path, base_url: str, sour
 
     run_resources = resources(base_url=base_url, data_dir=str(data_dir), source=source, focus_geo=focus_geo,
                               force_download=force, catalogue_path=os.environ.get("PIPELINE_CATALOGUE", ""),
-                              chart_png=os.environ.get("PIPELINE_CHART_PNG", "1") != "0",
+                              chart_png=check_chart_png(os.environ.get(CHART_PNG_VARIABLE, DEFAULT_CHART_PNG)),
                               decimals=check_decimals(os.environ.get("PIPELINE_DECIMALS", "")))
     job = Definitions(assets=ASSETS, jobs=[overview_edition_job], resources=run_resources) \
         .resolve_job_def(overview_edition_job.name)

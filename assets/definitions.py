@@ -27,13 +27,14 @@ from assets.io import ParquetIOManager
 from assets.labels import eurostat_labels
 from assets.overview import indicators, rankings, release, series
 from assets.resources import EurostatApi, OverviewSettings, PipelineStore
-from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_DECIMALS, DEFAULT_FOCUS_GEO, check_decimals
+from pipeline.config import (DEFAULT_BASE_URL, DEFAULT_CHART_PNG, DEFAULT_DATA_DIR, DEFAULT_DECIMALS, DEFAULT_FOCUS_GEO,
+                             check_decimals)
 
 ASSETS = [eurostat_catalogue, eurostat_labels, *raw_assets, *observation_assets, series, rankings, indicators, release]
 
 
 def resources(*, base_url=DEFAULT_BASE_URL, data_dir=DEFAULT_DATA_DIR, source="eurostat", focus_geo=DEFAULT_FOCUS_GEO,
-              force_download: bool = False, catalogue_path="", chart_png: bool = True,
+              force_download: bool = False, catalogue_path="", chart_png=DEFAULT_CHART_PNG,
               decimals: int = DEFAULT_DECIMALS) -> dict:
     """The four resources of a run; each value may be an `EnvVar`."""
     return {
@@ -67,7 +68,7 @@ def build_definitions(env: Mapping[str, str]) -> Definitions:
             focus_geo=setting("FOCUS_GEO", DEFAULT_FOCUS_GEO),
             force_download=env.get("PIPELINE_FORCE_DOWNLOAD", "") == "1",
             catalogue_path=setting("PIPELINE_CATALOGUE", ""),
-            chart_png=env.get("PIPELINE_CHART_PNG", "1") != "0",
+            chart_png=setting("PIPELINE_CHART_PNG", DEFAULT_CHART_PNG),
             decimals=check_decimals(env.get("PIPELINE_DECIMALS", "")),
         ),
     )

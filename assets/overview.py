@@ -44,6 +44,7 @@ from pipeline.countries import country_name
 from pipeline.geo import EU27
 from pipeline.peers import load_peer_groups
 from schemas.tables import Indicators, Rankings
+from pipeline.chart_png import PRINT_DPI, png_members
 from pipeline.products import members as members_product
 from pipeline.provenance import DatasetProvenance, ObservedDataset, frames_and_provenance
 from pipeline.release import presentation_from_catalogue, publish_release
@@ -252,6 +253,8 @@ def release(context: AssetExecutionContext, store: PipelineStore, overview: Over
                                                     decimals=overview.decimals)},
             missing=missing_figures(indicators, catalogue, edition, overview.focus_geo),
             labels=eurostat_labels,
+            renditions={"decimals": overview.decimals, "png_dpi": PRINT_DPI,
+                        "png_members": sorted(png_members(overview.chart_png, overview.focus_geo))},
         )
     except PipelineError as err:
         raise Failure(description=str(err)) from err

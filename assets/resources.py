@@ -11,7 +11,7 @@ from dagster import ConfigurableResource
 from pydantic import Field
 
 from pipeline.catalogue import DEFAULT_PATH, Catalogue, load_catalogue
-from pipeline.config import DEFAULT_BASE_URL, DEFAULT_DATA_DIR, DEFAULT_DECIMALS, DEFAULT_FOCUS_GEO
+from pipeline.config import DEFAULT_BASE_URL, DEFAULT_CHART_PNG, DEFAULT_DATA_DIR, DEFAULT_DECIMALS, DEFAULT_FOCUS_GEO
 from pipeline.eurostat.client import EurostatClient, Progress
 from pipeline.snapshots import RawStore
 
@@ -63,8 +63,9 @@ class OverviewSettings(ConfigurableResource):
     focus_geo: str = Field(default=DEFAULT_FOCUS_GEO, description="FOCUS_GEO: the EU member shown first")
     catalogue_path: str = Field(default="", description=f"PIPELINE_CATALOGUE: the indicator catalogue; "
                                                         f"empty = the packaged {DEFAULT_PATH.name}")
-    chart_png: bool = Field(default=True, description="draw PNG beside the SVG charts (the PNG are what costs: "
-                                                      "the tests of the asset graph switch them off)")
+    chart_png: str = Field(default=DEFAULT_CHART_PNG, description="PIPELINE_CHART_PNG: whose charts get 300-dpi "
+                           "PNG beside the SVG: focus (the FOCUS_GEO member), all, none (the PNG are what costs: "
+                           "the tests of the asset graph switch them off)")
     decimals: int = Field(default=DEFAULT_DECIMALS, ge=0, le=4,
                           description="PIPELINE_DECIMALS: the publication rounding of the figures in the texts")
 

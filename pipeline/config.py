@@ -27,6 +27,13 @@ MAX_DECIMALS = 4
 # Edition 2021 is the first with Eurostat's AI module; the current year's edition is the last
 # (the `editions` partitions of assets/overview.py: start 2021, end_offset 1).
 FIRST_EDITION = 2021
+# PIPELINE_CHART_PNG: whose charts get 300-dpi PNG beside the SVG (pipeline/chart_png.py).
+CHART_PNG_VARIABLE = "PIPELINE_CHART_PNG"
+CHART_PNG_CHOICES = ("focus", "all", "none")
+# The release contract (DESIGN.md) has print PNG for every member: the yearly run and the code location make
+# them all (minutes of rasterising); the demo, which must finish in about a minute, only the focus member's.
+DEFAULT_CHART_PNG = "all"
+DEMO_CHART_PNG = "focus"
 # `PIPELINE_DEBUG=1` (or `--debug`): show tracebacks and Dagster's own output.
 DEBUG_VARIABLE = "PIPELINE_DEBUG"
 
@@ -90,6 +97,21 @@ def check_focus_geo(value: str) -> str:
         allowed=f"one of the 27 codes {_MEMBERS}",
         fix=f"FOCUS_GEO=EL for Greece, or another code of the list; unset, it is {DEFAULT_FOCUS_GEO}"
         if focus == "GR" else f"e.g. FOCUS_GEO={DEFAULT_FOCUS_GEO} (the default, used when FOCUS_GEO is unset)",
+    )
+
+
+def check_chart_png(value: object) -> str:
+    """PIPELINE_CHART_PNG as one of CHART_PNG_CHOICES (lower-cased); a SettingError naming it otherwise."""
+    text = str(value if value is not None else "").strip().lower()
+    if text in CHART_PNG_CHOICES:
+        return text
+    hint = {"0": "; 0 used to mean SVG only: that is now `none`", "1": "; 1 used to mean PNG: now `focus` or `all`",
+            "false": "; for SVG only write `none`", "true": "; write `focus` or `all`"}.get(text, "")
+    raise SettingError(
+        CHART_PNG_VARIABLE, value, f"not a choice of print PNG{hint}",
+        allowed="focus (300-dpi PNG of every chart for the FOCUS_GEO member), all (for the 27 members: "
+                "minutes of rasterising), none (SVG only)",
+        fix=f"{CHART_PNG_VARIABLE}=focus (the default, used when {CHART_PNG_VARIABLE} is unset), or all, or none",
     )
 
 

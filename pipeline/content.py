@@ -81,7 +81,7 @@ def _frame_digest(df: pd.DataFrame, sort_by: list[str]) -> str:
 
 def content_hash(
     *, indicators: pd.DataFrame, rankings: pd.DataFrame, observations: Mapping[str, pd.DataFrame],
-    labels: pd.DataFrame | None = None,
+    labels: pd.DataFrame | None = None, renditions: Mapping | None = None,
     provenance: Mapping[str, Mapping], catalogue_hash: str, presentation, source: str, edition: int,
 ) -> str:
     """The identity of a release's figures: same data -> same hash, whenever and however it was computed,
@@ -98,6 +98,7 @@ def content_hash(
         "rankings": _frame_digest(rankings, ["indicator_id", "time_period", "geo"]),
         # Only when labels are released: a release without them keeps the hash it always had.
         **({"labels": _frame_digest(labels, ["codelist", "code", "lang"])} if labels is not None else {}),
+        **({"renditions": dict(renditions)} if renditions else {}),
         "observations": {
             code: _frame_digest(df, [c for c in df.columns if c not in ("value", "obs_status", "conf_status")])
             for code, df in sorted(observations.items())

@@ -14,8 +14,6 @@ from pipeline.config import DEFAULT_DECIMALS
 from pipeline.countries import country
 from pipeline.errors import CatalogueError
 from pipeline.numbers import difference, format_value, points, typeset
-# format_number stays importable from here, where other modules found it before pipeline.numbers
-from pipeline.numbers import format_number  # noqa: F401
 
 LANGUAGES = ("nl", "fr", "en")
 

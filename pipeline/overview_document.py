@@ -19,6 +19,7 @@ from pipeline.labels import LabelIndex
 from pipeline.countries import country, country_name
 from pipeline.config import DEFAULT_DECIMALS
 from pipeline.key_figures import FLAG_WORDS, LOWER_FIRST, SAMPLE_LABELS
+from pipeline.member_charts import topic_chart_names
 from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, source_line
 from pipeline.numbers import colon, difference, format_number, format_value, semicolon, typeset
 from pipeline.paragraphs import topic_statements
@@ -125,10 +126,8 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                                                          values=values))
         parts.append(f'<section id="{topic.id}"><h2>{escape(typeset(topic.title[lang], lang))}</h2>'
                      f'<p>{escape(text)}</p>')
-        for kind in ("ranking", "series"):
-            svg = charts.get(f"{lang}/{topic.id}_{kind}.svg")
-            if svg:
-                parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
+        for chart in topic_chart_names(charts, lang, topic.id):  # ranking, items, breakdowns, series
+            parts.append(f"<figure>{charts[chart].decode('utf-8').split('?>')[-1]}</figure>")
         parts.append(_table(rows, catalogue, neighbours, values, lang, decimals) + "</section>")
         notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}){colon(lang)}"
                           f"{note_in(r.comparability_note, lang)}", lang)
@@ -144,7 +143,7 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         for spec in (s for s in catalogue.indicators if s.target):
             svg = charts.get(f"{lang}/{spec.id}_trajectory.svg")
             if svg:
-                parts.append(f"<figure>{svg.decode('utf-8')}</figure>")
+                parts.append(f"<figure>{svg.decode('utf-8').split('?>')[-1]}</figure>")
         parts.append("</section>")
     flags = sorted({ch for x in member["obs_status"].dropna() for ch in str(x)})
     notes += [f"{ch} = {FLAG_WORDS[ch][lang]}" for ch in flags if ch in FLAG_WORDS]

@@ -42,9 +42,11 @@ class ProductInputs:
 Files = dict[str, bytes]
 
 
-def members(inputs: ProductInputs, *, png: bool = True, decimals: int | None = None) -> Files:
-    """members/<GEO>/...: every member's key figures (nl, fr, en and JSON), charts and overview documents
-    (`png` false: SVG charts only; `decimals`: the publication rounding, PIPELINE_DECIMALS)."""
+def members(inputs: ProductInputs, *, png: str = "focus", decimals: int | None = None) -> Files:
+    """members/<GEO>/...: every member's key figures (nl, fr, en and JSON), charts and overview documents;
+    SVG charts for every member, print PNG for the members `png` (PIPELINE_CHART_PNG) names; `decimals`:
+    the publication rounding (PIPELINE_DECIMALS)."""
+    from pipeline.chart_png import png_members
     from pipeline.comparisons import peer_comparisons
     from pipeline.geo import EU27
     from pipeline.labels import LabelIndex
@@ -53,6 +55,7 @@ def members(inputs: ProductInputs, *, png: bool = True, decimals: int | None = N
 
     if inputs.catalogue is None:
         raise ReleaseError("the members product needs the indicator catalogue")
+    printed = png_members(png, inputs.focus_geo)  # a bad setting stops here, before any rendering
     # The typed release tables hold pandas' nullable text; the renderers read plain None.
     table = inputs.indicators.astype({c: object for c in inputs.indicators.columns
                                       if str(inputs.indicators[c].dtype) in ("category", "string")})
@@ -67,7 +70,7 @@ def members(inputs: ProductInputs, *, png: bool = True, decimals: int | None = N
         catalogue=inputs.catalogue, peers=peers, edition=inputs.edition, headline_ids=tuple(shown.headline_ids),
         reporting_periods=shown.reporting_periods, sources=inputs.sources, is_sample=inputs.source == "sample",
         labels=None if inputs.labels is None else LabelIndex(inputs.labels),
-        **({} if png else {"png_languages": ()}), **({} if decimals is None else {"decimals": decimals}),
+        png_members=printed, **({} if decimals is None else {"decimals": decimals}),
     ), sorted(EU27))
     return files
 

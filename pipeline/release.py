@@ -282,12 +282,16 @@ def publish_release(
     coverage: pd.DataFrame | None = None,
     missing: pd.DataFrame | None = None,
     labels: pd.DataFrame | None = None,
+    renditions: Mapping[str, Any] | None = None,
     products: Mapping[str, Any] = PRODUCTS,
     catalogue: Any = None,
     now: datetime | None = None,
     lock_timeout: float = 60.0,
 ) -> PublishResult:
-    """Publish an edition's figures as a new immutable version, unless the latest version has the same data."""
+    """Publish an edition's figures as a new immutable version, unless the latest version has the same data.
+
+    `renditions` are the settings the products are rendered with (publication rounding, whose charts get
+    print PNG): part of what a version is, so changing one publishes a new version."""
     # load
     edition = _edition(edition)
     if source not in SOURCES:
@@ -306,7 +310,7 @@ def publish_release(
     digest = content_hash(
         indicators=tables["indicators"], rankings=tables["rankings"], labels=tables.get("labels"),
         observations=observations,
-        provenance=provenance, catalogue_hash=catalogue_hash, presentation=shown,
+        provenance=provenance, catalogue_hash=catalogue_hash, presentation=shown, renditions=renditions,
         source=source, edition=edition,
     )
     folder = edition_dir(data_dir, edition)
@@ -350,6 +354,8 @@ def publish_release(
                     "catalogue_hash": catalogue_hash,
                     "content_hash": digest,
                     "inputs": provenance,
+                    # How the products were rendered (contract addition): rounding, print PNG members.
+                    "renditions": dict(renditions or {}),
                     "files": sorted(files, key=lambda f: f["path"]),
                     "revisions": summary,
                     "note": vintage_note(edition, provenance),

@@ -30,10 +30,10 @@ def samples_dir() -> Path:
 
 @pytest.fixture(autouse=True, scope="session")
 def _svg_charts_only():
-    """Runs of the whole pipeline draw SVG charts only (PIPELINE_CHART_PNG=0): 27 members' PNG would add
-    20 s to each; the PNG themselves are tested in test_member_charts and test_release."""
+    """Runs of the whole pipeline draw SVG charts only (PIPELINE_CHART_PNG=none): the focus member's 117
+    print PNG would add 20 s to each; the PNG themselves are tested in test_chart_png and test_release."""
     previous = os.environ.get("PIPELINE_CHART_PNG")
-    os.environ["PIPELINE_CHART_PNG"] = "0"
+    os.environ["PIPELINE_CHART_PNG"] = "none"
     yield
     if previous is None:
         os.environ.pop("PIPELINE_CHART_PNG", None)

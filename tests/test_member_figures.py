@@ -122,7 +122,7 @@ def test_the_member_products_pass_the_publication_rounding_to_every_text(tables)
     table, comparisons, sources = tables
     shown = presentation_from_catalogue(CAT, 2026)
     inputs = MemberInputs(table, comparisons, CAT, load_peer_groups(), 2026, tuple(shown.headline_ids),
-                          shown.reporting_periods, sources, True, chart_languages=("nl",), png_languages=(),
+                          shown.reporting_periods, sources, True, chart_languages=("nl",),
                           decimals=0)
     files, _ = member_files(inputs, "BE")
     value = table[(table.geo == "BE") & (table.indicator_id == "ai_any_all_enterprises") & (table.time_period == 2025)]

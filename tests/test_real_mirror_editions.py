@@ -170,7 +170,7 @@ def _materialise(base_url: str, data_dir: Path, edition: int):
         resources={
             "eurostat": EurostatApi(base_url=base_url, retries=1, backoff_factor=0.01, read_timeout=10),
             "store": PipelineStore(data_dir=str(data_dir), source="sample"),  # partly synthetic: not "eurostat"
-            "overview": OverviewSettings(focus_geo=FOCUS, chart_png=False),
+            "overview": OverviewSettings(focus_geo=FOCUS, chart_png="none"),
             "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
         },
     )

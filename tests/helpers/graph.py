@@ -50,8 +50,8 @@ def graph_resources(server, data_dir: Path, *, focus: str = "BE", retries: int =
     return {
         "eurostat": eurostat_api(server, retries=retries),
         "store": PipelineStore(data_dir=str(data_dir), source="sample"),
-        # SVG charts only: 27 members' PNG would cost every whole-graph test 20 s (they have tests of their own)
-        "overview": OverviewSettings(focus_geo=focus, chart_png=False),
+        # SVG charts only: the focus member's print PNG would cost every whole-graph test 20 s (they have tests of their own)
+        "overview": OverviewSettings(focus_geo=focus, chart_png="none"),
         "io_manager": ParquetIOManager(base_path=str(data_dir / "assets")),
     }
 

@@ -1,4 +1,4 @@
-"""Labels in the release: labels.parquet typed and checked, part of the release's identity, handed to the products."""
+"""Labels and rendering settings in the release: labels.parquet typed and checked, both part of the release's identity."""
 
 from __future__ import annotations
 
@@ -52,3 +52,15 @@ def test_bad_labels_are_refused_and_nothing_is_published(tmp_path, edit, message
     with pytest.raises(ReleaseError, match=f"labels: .*{message}"):
         publish_release(tmp_path, 2026, **{**release_inputs(2026), "labels": edit(_labels())})
     assert list_versions(tmp_path, 2026) == []
+
+
+def test_rendering_settings_are_part_of_the_version_and_recorded(tmp_path):
+    """Another rounding or other members' print PNG is another release, never the old one under a new name."""
+    base = {"decimals": 2, "png_dpi": 300, "png_members": ["BE"]}
+    first = publish_release(tmp_path, 2026, **{**release_inputs(2026), "renditions": base})
+    assert first.manifest["renditions"] == base
+    assert not publish_release(tmp_path, 2026, **{**release_inputs(2026), "renditions": dict(base)}).published
+    for change in ({"decimals": 1}, {"png_members": ["NL"]}):
+        again = publish_release(tmp_path, 2026, **{**release_inputs(2026), "renditions": {**base, **change}})
+        assert again.published and again.manifest["renditions"] == {**base, **change}
+    assert len(list_versions(tmp_path, 2026)) == 3
