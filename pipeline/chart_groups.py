@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from pipeline.catalogue import Catalogue, IndicatorSpec
-from pipeline.paragraphs import _family
+from pipeline.paragraphs import breakdown_family
 
 MEASURE = "indic_is"
 NOT_A_BREAKDOWN = frozenset({MEASURE, "unit", "freq"})
@@ -69,7 +69,7 @@ def family(spec: IndicatorSpec, dimension: str) -> str | None:
     """The heading a group stands under (education, age), None for the size classes and the whole."""
     if dimension != "ind_type":
         return None
-    name = _family(spec)
+    name = breakdown_family(spec)
     return name if name in FAMILY else None
 
 

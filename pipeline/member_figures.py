@@ -63,7 +63,7 @@ def _peer_sentence(row: pd.Series, geo: str, title: str, unit: str, lang: str, l
     return typeset(f"{title}{colon(lang)}{text}{colon(lang)}{listed}.", lang)
 
 
-def _decade_rows(member: pd.DataFrame, catalogue: Catalogue, edition: int, lang: str,
+def decade_rows(member: pd.DataFrame, catalogue: Catalogue, edition: int, lang: str,
                  decimals: int = DEFAULT_DECIMALS) -> list[list[str]]:
     rows = []
     for spec in catalogue.indicators:
@@ -119,7 +119,7 @@ def member_key_figures(indicators: pd.DataFrame, comparisons: pd.DataFrame, cata
                       for fig in data["key_figures"] if fig["indicator_id"] in by_id]
         if peer_lines:
             lines += ["", f"## {PEERS[lang]}", ""] + [f"- {line}" for line in peer_lines]
-        decade = _decade_rows(member, catalogue, edition, lang, decimals) if "target_value" in member else []
+        decade = decade_rows(member, catalogue, edition, lang, decimals) if "target_value" in member else []
         if decade:
             lines += ["", f"## {typeset(DECADE[lang], lang)}", "", "| " + " | ".join(DECADE_HEAD[lang]) + " |",
                       "|" + "---|" * len(DECADE_HEAD[lang])]

@@ -20,7 +20,7 @@ from pipeline.countries import country, country_name
 from pipeline.config import DEFAULT_DECIMALS
 from pipeline.key_figures import FLAG_WORDS, LOWER_FIRST, SAMPLE_LABELS
 from pipeline.member_charts import topic_chart_names
-from pipeline.member_figures import DECADE, DECADE_HEAD, _decade_rows, source_line
+from pipeline.member_figures import DECADE, DECADE_HEAD, decade_rows, source_line
 from pipeline.numbers import colon, difference, format_number, format_value, semicolon, typeset
 from pipeline.paragraphs import topic_statements
 
@@ -134,7 +134,7 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
                   for r in rows.itertuples() if isinstance(r.comparability_note, str)]
         notes += _lower_first_notes([catalogue.by_id[i] for i in dict.fromkeys(rows["indicator_id"])],
                                     topic.title[lang], lang)
-    decade = _decade_rows(member, catalogue, edition, lang, decimals)
+    decade = decade_rows(member, catalogue, edition, lang, decimals)
     if decade:
         head = "".join(f"<th>{escape(h)}</th>" for h in DECADE_HEAD[lang])
         body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in decade)

@@ -83,7 +83,7 @@ def _same_but(a: IndicatorSpec, b: IndicatorSpec, dims: tuple[str, ...]) -> bool
     return all(a.series.get(k) == b.series.get(k) for k in keys if k not in dims)
 
 
-def _family(spec: IndicatorSpec) -> str:
+def breakdown_family(spec: IndicatorSpec) -> str:
     """Which breakdowns are contrasted together: size classes, education levels, age groups."""
     code = spec.series.get("ind_type")
     if code is None:
@@ -348,7 +348,7 @@ def topic_statements(indicators: pd.DataFrame, catalogue: Catalogue, *, edition:
     siblings = [s for s in specs if s.id in rows and s is not lead and _same_but(lead, s, BREAKDOWNS)]
     families: dict[str, list[IndicatorSpec]] = {}
     for sibling in siblings:
-        families.setdefault(_family(sibling), []).append(sibling)
+        families.setdefault(breakdown_family(sibling), []).append(sibling)
     for family in families.values():
         contrast = _contrast([(s, rows[s.id]) for s in family], lang, decimals)
         out += [contrast] if contrast else []
