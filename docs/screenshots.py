@@ -50,7 +50,7 @@ def release(samples: Path, work: Path, edition: int, geo: str) -> Path:
     data_dir.mkdir(parents=True)
     check_instance(home, data_dir)
     prepare_instance(home, data_dir)
-    os.environ["PIPELINE_CHART_PNG"] = "0"  # the documents embed SVG; PNG would only cost time
+    os.environ["PIPELINE_CHART_PNG"] = "none"  # the documents embed SVG; PNG would only cost time
     with MirrorServer(work / "mirror") as server:
         return materialize(edition, data_dir=data_dir, home=home, base_url=server.base_url, source="sample",
                            focus_geo=geo, out=sys.stderr)

@@ -109,9 +109,10 @@ def check_chart_png(value: object) -> str:
             "false": "; for SVG only write `none`", "true": "; write `focus` or `all`"}.get(text, "")
     raise SettingError(
         CHART_PNG_VARIABLE, value, f"not a choice of print PNG{hint}",
-        allowed="focus (300-dpi PNG of every chart for the FOCUS_GEO member), all (for the 27 members: "
-                "minutes of rasterising), none (SVG only)",
-        fix=f"{CHART_PNG_VARIABLE}=focus (the default, used when {CHART_PNG_VARIABLE} is unset), or all, or none",
+        allowed="all (300-dpi PNG of every chart for the 27 members: minutes of rasterising), focus (for the "
+                "FOCUS_GEO member), none (SVG only)",
+        fix=f"{CHART_PNG_VARIABLE}={DEFAULT_CHART_PNG} (the default, used when {CHART_PNG_VARIABLE} is unset; "
+            f"make demo: {DEMO_CHART_PNG}), or focus, or none",
     )
 
 
