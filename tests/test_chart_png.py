@@ -72,7 +72,7 @@ def test_a_bad_png_setting_names_the_setting_and_the_choices(value, hint):
         check_chart_png(value)
     message = str(err.value)
     assert message.startswith(f"PIPELINE_CHART_PNG={value}:") and "focus" in message and "none" in message
-    assert hint in message and "Fix: PIPELINE_CHART_PNG=focus" in message
+    assert hint in message and "Fix: PIPELINE_CHART_PNG=all (the default" in message
 
 
 def test_print_png_are_made_for_the_named_member_only_every_chart_in_every_language(table):
@@ -102,5 +102,5 @@ def test_the_cli_refuses_a_bad_png_setting_before_anything_is_made(tmp_path, mon
     assert cli.main([command]) == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1
-    assert err.startswith("error: PIPELINE_CHART_PNG=0:") and "Fix: PIPELINE_CHART_PNG=focus" in err
+    assert err.startswith("error: PIPELINE_CHART_PNG=0:") and "Fix: PIPELINE_CHART_PNG=all (the default" in err
     assert not (tmp_path / "data").exists() and not (tmp_path / "home").exists()
