@@ -15,6 +15,7 @@ from pipeline.countries import EU27_NAME, country_name
 from pipeline.geo import EU27
 from pipeline.key_figures import FLAG_WORDS, SAMPLE_LABELS
 from pipeline.numbers import format_number, percent
+from pipeline.rows import rows as frame_rows
 from pipeline.data_texts import reason_in
 from pipeline.svg_charts import flag_notes, paired_svg, ranking_svg, series_svg
 from pipeline.units import is_percent
@@ -233,7 +234,7 @@ def member_charts(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         bars = [{"label": f"{int(r.rank)}. {country_name(r.geo, lang)}" if not pd.isna(r.rank) else country_name(r.geo, lang),
                  "value": float(r.value), "flag": r.obs_status or "",
                  "kind": "focus" if r.geo == geo else "peer" if r.geo in neighbours else "member",
-                 "order": r.order} for r in shown.itertuples()]
+                 "order": r.order} for r in frame_rows(shown)]
         eu = now["eu_value"].dropna()
         if len(eu):
             value = float(eu.iloc[0])

@@ -23,6 +23,7 @@ from pipeline.member_charts import topic_chart_names
 from pipeline.member_figures import DECADE, DECADE_HEAD, decade_rows, source_line
 from pipeline.numbers import colon, difference, format_number, format_value, semicolon, typeset
 from pipeline.paragraphs import topic_statements
+from pipeline.rows import rows as frame_rows
 
 TITLE = {"en": "Digital economy overview {edition}: {name}", "nl": "Overzicht digitale economie {edition}: {name}",
          "fr": "Aperçu de l'économie numérique {edition} : {name}"}
@@ -81,7 +82,7 @@ def _table(rows: pd.DataFrame, catalogue: Catalogue, neighbours: tuple[str, ...]
            decimals: int) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in HEAD[lang])
     body = []
-    for r in rows.itertuples():
+    for r in frame_rows(rows):
         spec = catalogue.by_id[r.indicator_id]
         peer_values = [values.get((r.indicator_id, r.time_period, g)) for g in neighbours]
         fmt = lambda v: "–" if v is None or pd.isna(v) else format_value(float(v), spec.unit, lang, decimals)  # noqa: E731
@@ -131,7 +132,7 @@ def overview_html(indicators: pd.DataFrame, catalogue: Catalogue, *, edition: in
         parts.append(_table(rows, catalogue, neighbours, values, lang, decimals) + "</section>")
         notes += [typeset(f"{catalogue.by_id[r.indicator_id].title[lang]} ({r.time_period}){colon(lang)}"
                           f"{note_in(r.comparability_note, lang)}", lang)
-                  for r in rows.itertuples() if isinstance(r.comparability_note, str)]
+                  for r in frame_rows(rows) if isinstance(r.comparability_note, str)]
         notes += _lower_first_notes([catalogue.by_id[i] for i in dict.fromkeys(rows["indicator_id"])],
                                     topic.title[lang], lang)
     decade = decade_rows(member, catalogue, edition, lang, decimals)

@@ -332,13 +332,16 @@ def topic_statements(indicators: pd.DataFrame, catalogue: Catalogue, *, edition:
     specs = [s for s in catalogue.indicators if s.topic == topic]
     if not specs:
         return []
-    rows = {}
     member = indicators[indicators["geo"] == geo]
-    for spec in specs:
-        found = member[(member["indicator_id"] == spec.id)
-                       & (member["time_period"] == catalogue.reporting_period(spec, edition))]
-        if len(found):
-            rows[spec.id] = found.iloc[0]
+    # Each entry's row of its reporting period (the first, as the table orders them): one pass, not one
+    # selection per entry (the documents ask this for 12 topics x 27 members x 3 languages).
+    wanted = {spec.id: catalogue.reporting_period(spec, edition) for spec in specs}
+    candidates = member[member["indicator_id"].isin(list(wanted))]
+    rows = {}
+    for position, (indicator, period) in enumerate(zip(candidates["indicator_id"], candidates["time_period"])):
+        if period == wanted[indicator] and indicator not in rows:
+            rows[indicator] = candidates.iloc[position]
+    rows = {spec.id: rows[spec.id] for spec in specs if spec.id in rows}
     lead = next((s for s in specs if s.headline), specs[0])
     out: list[Statement] = []
     if lead.id in rows:
