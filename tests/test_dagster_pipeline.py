@@ -70,6 +70,9 @@ def test_whole_graph_then_an_unchanged_catalogue_downloads_nothing(sample, tmp_p
         assert manifest["source"] == "sample"
         assert set(manifest["inputs"]) == set(DATASETS)
         assert "| ai_any_all_enterprises | 2025 |" in _metadata(first, "release")["key figures BE"]
+        # The UI's preview of the focus member's first ranking: a screen-size PNG even when no print PNG is made.
+        preview = _metadata(first, "release")["chart"]
+        assert preview.startswith("![") and "data:image/png;base64," in preview and len(preview) < 100_000
 
         server.reset_counters()
         second = run_graph(server, tmp_path)
