@@ -64,15 +64,7 @@ class CodelistStore:
         return self.root / validate_codelist_id(codelist)
 
     def snapshots(self, codelist: str, *, source: str | None = None) -> list[CodelistSnapshot]:
-        folder = self.folder(codelist)
-        found = []
-        for child in sorted(folder.iterdir()) if folder.is_dir() else ():
-            prov_path = child / "provenance.json"
-            if child.name.startswith(".") or not prov_path.is_file():
-                continue  # a killed run's work folder
-            prov = json.loads(prov_path.read_text(encoding="utf-8"))
-            if source is None or prov.get("source") == source:
-                found.append(CodelistSnapshot(child, prov))
+        found = [CodelistSnapshot(child, prov) for child, prov in store.stored(self.folder(codelist), source=source)]
         return sorted(found, key=lambda s: s.provenance["retrieved_at"])
 
     def latest(self, codelist: str, *, source: str | None = None) -> CodelistSnapshot | None:

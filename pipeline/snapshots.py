@@ -101,17 +101,8 @@ class RawStore:
 
     def snapshots(self, dataset: str, *, source: str | None = None) -> list[Snapshot]:
         """Complete snapshots of a dataset, oldest first; temporary folders of a killed run are ignored."""
-        folder = self.dataset_dir(dataset)
-        if not folder.is_dir():
-            return []
-        found = []
-        for child in folder.iterdir():
-            prov_path = child / "provenance.json"
-            if child.name.startswith(".") or not prov_path.is_file():
-                continue
-            prov = json.loads(prov_path.read_text(encoding="utf-8"))
-            if source is None or prov.get("source") == source:
-                found.append(Snapshot(dataset, child, prov))
+        stored = store.stored(self.dataset_dir(dataset), source=source)
+        found = [Snapshot(dataset, child, prov) for child, prov in stored]
         return sorted(found, key=_chronological)
 
     def latest(self, dataset: str, *, source: str | None = None) -> Snapshot | None:

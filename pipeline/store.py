@@ -63,6 +63,20 @@ def remove_leftovers(folder: Path) -> list[str]:
     return removed
 
 
+def stored(folder: Path, *, source: str | None = None) -> list[tuple[Path, dict]]:
+    """Each complete snapshot under `folder` with its provenance.json (from `source` only, if given); the
+    dot-named work folders of a killed run, and folders without provenance, are not snapshots."""
+    found = []
+    for child in sorted(folder.iterdir()) if folder.is_dir() else ():
+        provenance = child / "provenance.json"
+        if child.name.startswith(".") or not provenance.is_file():
+            continue
+        record = json.loads(provenance.read_text(encoding="utf-8"))
+        if source is None or record.get("source") == source:
+            found.append((child, record))
+    return found
+
+
 def seal(root: Path, *, folders: bool = True) -> None:
     """Read-only files (and folders): a stored version is never modified; everything fsynced."""
     for dirpath, dirnames, filenames in os.walk(root, topdown=False):

@@ -32,7 +32,13 @@ def _percent_ok(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 class _Ranked(pa.DataFrameModel):
-    """The checks rankings and indicators share: ranks within their count, percentages within 0-100."""
+    """What rankings and indicators share: one row per indicator, period and member, in contract order;
+    ranks within their count; percentages within 0-100."""
+
+    class Config:
+        strict = True
+        ordered = True
+        unique = ["indicator_id", "time_period", "geo"]
 
     @pa.dataframe_check(name="rank_within_n_ranked", error="rank must be <= n_ranked")
     def _rank_within(cls, df: pd.DataFrame) -> pd.Series:
@@ -69,9 +75,6 @@ class Rankings(_Ranked):
                                                   "all 27 members: filter on geo")
 
     class Config:
-        strict = True
-        ordered = True
-        unique = ["indicator_id", "time_period", "geo"]
         name = "rankings"
 
     @pa.dataframe_check(name="never_confidential", error="confidential values are never ranked")
@@ -134,9 +137,6 @@ class Indicators(_Ranked):
                                                   description="value at target_year at the recent pace, within 0-100")
 
     class Config:
-        strict = True
-        ordered = True
-        unique = ["indicator_id", "time_period", "geo"]
         name = "indicators"
 
     @pa.dataframe_check(name="confidential_has_no_value", error="a confidential observation must not carry a value")
